@@ -1,0 +1,25 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action import POLICY_SPEC, TlsActionBase
+
+
+class ActionModule(TlsActionBase):
+    """Read a host's TLS state in one round trip (or from its offline folder) and judge it."""
+
+    ARGUMENT_SPEC = dict(POLICY_SPEC)
+
+    def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        state = self._tls_state(args, task_vars)
+        evaluation = self._tls_evaluate(state, args)
+        facts = state.to_dict()
+        return {
+            "changed": False,
+            "state": facts,
+            "evaluation": evaluation.to_dict(),
+            "ansible_facts": {"tlsready_state": facts},
+        }

@@ -1,0 +1,87 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
+    POLICY_SPEC,
+    STATE_SPEC,
+    TlsActionBase,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
+    APPLIED,
+    FAILED,
+    NOT_ATTEMPTED,
+    UNCHANGED,
+    WOULD_CHANGE,
+    change_diff,
+    change_result,
+    reg_value,
+    regedit_args,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import write_bundle
+from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
+from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import record_applied
+from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
+
+REGEDIT = "ansible.windows.win_regedit"
+
+
+class ActionModule(TlsActionBase):
+    """Write the registry values a profile needs; nothing else."""
+
+    ARGUMENT_SPEC = {**POLICY_SPEC, **STATE_SPEC}
+
+    def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        state = self._tls_state(args, task_vars)
+        evaluation = self._tls_evaluate(state, args)
+        if not evaluation.release["supported"]:
+            return {"failed": True, "changed": False, "msg": evaluation.findings[0].message,
+                    "changes": [], "reboot_required": False, "evaluation": evaluation.to_dict()}
+        changes = evaluation.changes
+        result: dict[str, t.Any] = {"changed": bool(changes), "diff": change_diff(changes),
+                                    "evaluation": evaluation.to_dict()}
+        if not changes:
+            result.update(changes=[], reboot_required=False)
+        elif self._task.check_mode:
+            result.update(changes=[change_result(c, WOULD_CHANGE) for c in changes],
+                          reboot_required=any(c.reboot for c in changes))
+        else:
+            folder = self._tls_offline_folder()
+            if folder is not None:
+                result.update(self._apply_offline(folder, state, evaluation))
+            else:
+                result.update(self._apply_live(changes, task_vars))
+        return result
+
+    def _apply_offline(self, folder: str, state: HostState, evaluation: Evaluation) -> dict[str, t.Any]:
+        changes = evaluation.changes
+        record_applied(folder, [(c.path, c.name, reg_value(c)) for c in changes], [])
+        release = RELEASES_BY_ID[evaluation.release["id"]]
+        files = write_bundle(folder, state.hostname, release, state.architecture)
+        return {"changes": [change_result(c, APPLIED) for c in changes],
+                "reboot_required": any(c.reboot for c in changes), "files": files}
+
+    def _apply_live(self, changes: list[Change], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        # One value at a time, stopping at the first failure, so the result says exactly what changed.
+        outcomes: list[dict[str, t.Any]] = []
+        for index, change in enumerate(changes):
+            written = self._execute_module(module_name=REGEDIT, module_args=regedit_args(change), task_vars=task_vars)
+            if written.get("failed"):
+                error = str(written.get("msg", "win_regedit failed"))
+                outcomes.append(change_result(change, FAILED, error))
+                outcomes.extend(change_result(c, NOT_ATTEMPTED) for c in changes[index + 1:])
+                done = [o for o in outcomes if o["result"] == APPLIED]
+                return {
+                    "failed": True, "changed": bool(done), "changes": outcomes,
+                    "reboot_required": any(o["reboot"] for o in done),
+                    "msg": (f"Writing {change.path}\\{change.name} failed: {error}. {len(done)} of {len(changes)} "
+                            "values were changed before it (see changes); run again to finish."),
+                }
+            # A value already right (the state was read earlier) is reported, not counted as a change.
+            outcomes.append(change_result(change, APPLIED if written.get("changed") else UNCHANGED))
+        done = [o for o in outcomes if o["result"] == APPLIED]
+        return {"changed": bool(done), "changes": outcomes, "reboot_required": any(o["reboot"] for o in done)}

@@ -1,0 +1,84 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: offline
+short_description: Treat a folder of Windows exports as a host
+description:
+  - Lets an inventory host be a folder of standard Windows exports instead of a live WinRM, PSRP or
+    SSH target, so that hosts Ansible cannot reach can be audited, and converged into a remediation
+    bundle to deploy by Group Policy or SCCM.
+  - The folder holds C(systeminfo.csv) (or C(systeminfo.txt)), C(*.reg) files from C(reg export), and
+    optionally C(fileversions.csv) from C(wmic datafile). C(files/collect.cmd) in this collection writes it.
+  - Only the C(tlsready.windows) modules work on such a host; any other module fails with a message
+    saying so. Set C(gather_facts: false) in plays that target offline hosts.
+author: tlsready.windows contributors
+version_added: 0.1.0
+options:
+  offline_path:
+    description:
+      - The folder holding the host's exports.
+    type: path
+    required: true
+    vars:
+      - name: tlsready_offline_path
+notes:
+  - Converging an offline host writes C(tlsready-applied.reg), C(tlsready-applied-hotfixes.txt) and a
+    C(remediation/) bundle into the folder; nothing else in it is changed.
+seealso:
+  - module: tlsready.windows.tls_facts
+"""
+
+EXAMPLES = r"""
+# inventory.yml
+all:
+  children:
+    windows_offline:
+      vars:
+        ansible_connection: tlsready.windows.offline
+      hosts:
+        pc-0042:
+          tlsready_offline_path: /srv/tls-exports/pc-0042
+"""
+
+import typing as t
+
+from ansible.errors import AnsibleConnectionFailure
+from ansible.plugins.connection import ConnectionBase
+
+
+class Connection(ConnectionBase):
+    """A host that exists only as a folder of exports; tlsready action plugins read it directly."""
+
+    transport = "tlsready.windows.offline"
+    has_pipelining = False
+    _shell_type = "powershell"
+    # Action plugins check this flag to take the offline path.
+    tlsready_offline = True
+
+    def _connect(self) -> Connection:
+        self._connected = True
+        return self
+
+    def _refuse(self, what: str) -> t.NoReturn:
+        raise AnsibleConnectionFailure(
+            f"{self._play_context.remote_addr}: this host is an offline folder (tlsready.windows.offline); "
+            f"it cannot {what}. Only tlsready.windows modules work on offline hosts; set gather_facts: false."
+        )
+
+    def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
+        super().exec_command(cmd, in_data=in_data, sudoable=sudoable)
+        self._refuse("run commands")
+
+    def put_file(self, in_path: str, out_path: str) -> None:
+        super().put_file(in_path, out_path)
+        self._refuse("receive files")
+
+    def fetch_file(self, in_path: str, out_path: str) -> None:
+        super().fetch_file(in_path, out_path)
+        self._refuse("send files")
+
+    def close(self) -> None:
+        self._connected = False

@@ -1,0 +1,127 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: tls_facts
+short_description: Read a Windows host's whole TLS state in one round trip and judge it
+version_added: 0.1.0
+description:
+  - Reads the operating system, installed updates, evidence file versions, Schannel protocol keys,
+    WinHTTP and WinINet protocol values, .NET strong crypto values (both versions, both registry views)
+    and the cipher suite lists (local and Group Policy) in one call to the host.
+  - Judges that state against O(profile) and returns the findings, the missing hotfixes, the
+    registry changes that would make the host compliant and whether a restart is needed.
+  - On a live host (WinRM, PSRP or SSH) it runs the read-only M(tlsready.windows.win_tls_read) module once.
+    On an offline host (C(ansible_connection=tlsready.windows.offline)) it reads the host's export folder.
+  - Never changes anything.
+extends_documentation_fragment:
+  - tlsready.windows.policy
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: windows
+notes:
+  - Compliance is judged on the effective state - an absent value takes the release's documented default.
+  - A release the catalogue does not know is reported as unsupported, never guessed.
+seealso:
+  - module: tlsready.windows.tls_settings
+  - module: tlsready.windows.tls_hotfix
+  - role: tlsready.windows.audit
+author:
+  - tlsready.windows contributors
+"""
+
+EXAMPLES = r"""
+- name: Read and judge the TLS state
+  tlsready.windows.tls_facts:
+  register: tls
+
+- name: Show what is wrong
+  ansible.builtin.debug:
+    msg: "{{ tls.evaluation.findings | map(attribute='message') }}"
+  when: not tls.evaluation.compliant
+
+- name: Judge against the strict profile, leaving TLS 1.0 server alone
+  tlsready.windows.tls_facts:
+    profile: strict
+    overrides:
+      schannel.tls1_0.server: unmanaged
+"""
+
+RETURN = r"""
+state:
+  description: The raw state read from the host (also set as the fact C(tlsready_state)).
+  returned: success
+  type: dict
+  contains:
+    version:
+      description: Windows version and build.
+      type: str
+      sample: 6.1.7601
+    product_type:
+      description: C(client) or C(server).
+      type: str
+    architecture:
+      description: C(x64), C(x86) or C(arm64).
+      type: str
+    hotfixes:
+      description: Installed update ids.
+      type: list
+      elements: str
+    registry:
+      description: Registry values read, each with path, name, type and data.
+      type: list
+      elements: dict
+    file_versions:
+      description: Evidence file versions by lower-case path.
+      type: dict
+    problems:
+      description: What could not be read.
+      type: list
+      elements: str
+evaluation:
+  description: The verdict for O(profile).
+  returned: success
+  type: dict
+  contains:
+    compliant:
+      description: Whether the host meets the profile.
+      type: bool
+    release:
+      description: The release as the catalogue knows it (id, name, build, architecture, supported).
+      type: dict
+    findings:
+      description: What is wrong, each with a stable C(id), C(severity), C(message) and C(remediation).
+      type: list
+      elements: dict
+      sample:
+        - id: hotfix.KB3140245.missing
+          severity: error
+          message: "KB3140245 is missing: ..."
+          remediation: Install KB3140245 (file windows6.1-kb3140245-x64*.msu) and restart.
+    missing_hotfixes:
+      description: Update ids still needed.
+      type: list
+      elements: str
+      sample: [KB3140245]
+    hotfixes:
+      description: Each needed update with C(present) and the C(evidence) behind the verdict.
+      type: list
+      elements: dict
+    changes:
+      description: Registry values to write - C(setting), C(path), C(name), C(type), C(current) (null when absent), C(desired), C(reboot).
+      type: list
+      elements: dict
+    reboot_required:
+      description: Whether applying the plan needs a restart.
+      type: bool
+"""

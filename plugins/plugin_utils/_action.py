@@ -1,0 +1,94 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared base of the tlsready action plugins (internal use only).
+
+It validates the task arguments with the plugin's own spec, reads the host's
+state from the live host (one call to ``win_tls_read``) or from its offline
+folder, and turns every tlsready error into a task failure with a clear
+message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
+from ansible.plugins.action import ActionBase
+
+from ._errors import TlsReadyError
+from ._evaluate import Evaluation, evaluate
+from ._live import failure_hint, read_module_args, state_from_read_result
+from ._offline import load_offline_folder
+from ._state import HostState
+
+READ_MODULE = "tlsready.windows.win_tls_read"
+
+POLICY_SPEC: dict[str, dict[str, t.Any]] = {
+    # Checked by the policy code so that every bad value gets the same message form.
+    "profile": {"type": "str", "default": "m365_client"},
+    "overrides": {"type": "dict", "default": {}},
+    "pin_explicit": {"type": "bool", "default": False},
+}
+STATE_SPEC: dict[str, dict[str, t.Any]] = {"state": {"type": "dict"}}
+
+
+class LiveReadError(TlsReadyError):
+    """The read module failed on a live host."""
+
+
+class TlsActionBase(ActionBase):
+    """Validate, gather the state, run :meth:`_tls_run`, report errors cleanly.
+
+    Subclasses set ``ARGUMENT_SPEC`` and implement ``_tls_run``.
+    """
+
+    ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {}
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp: str | None = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        result = super().run(tmp, task_vars)
+        del tmp
+        _, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        try:
+            result.update(self._tls_run(args, task_vars or {}))
+        except TlsReadyError as err:
+            result.update(failed=True, msg=str(err))
+        return result
+
+    def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        raise NotImplementedError
+
+    def _tls_offline_folder(self) -> str | None:
+        """Return the host's export folder when it is an offline host, else None."""
+        if not getattr(self._connection, "tlsready_offline", False):
+            return None
+        try:
+            return str(self._connection.get_option("offline_path"))
+        except KeyError:
+            raise AnsibleActionFail(
+                "tlsready_offline_path is not set for this offline host; set it to the folder of its exports"
+            ) from None
+
+    def _tls_state(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> HostState:
+        """Return the host state passed in ``state``, or read it (one round trip on a live host)."""
+        if args.get("state"):
+            return HostState.from_dict(args["state"], field="state")
+        folder = self._tls_offline_folder()
+        if folder is not None:
+            return load_offline_folder(folder).state
+        try:
+            result = self._execute_module(module_name=READ_MODULE, module_args=read_module_args(), task_vars=task_vars)
+        except AnsibleConnectionFailure as err:
+            hint = failure_hint(str(err))
+            if hint is None:
+                raise
+            raise AnsibleConnectionFailure(f"{err} {hint}") from err
+        if result.get("failed") or result.get("unreachable"):
+            message = str(result.get("msg", "the read module failed without a message"))
+            hint = failure_hint(message)
+            raise LiveReadError(f"Reading the TLS state failed: {message}" + (f" {hint}" if hint else ""))
+        return state_from_read_result(result)
+
+    def _tls_evaluate(self, state: HostState, args: dict[str, t.Any]) -> Evaluation:
+        return evaluate(state, args["profile"], args["overrides"], args["pin_explicit"])

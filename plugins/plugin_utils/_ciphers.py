@@ -1,0 +1,81 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Can the host still offer a cipher suite that Microsoft 365 accepts? (internal use only)
+
+Reference section 4: Azure Front Door, which fronts SharePoint Online and
+OneDrive, accepts few TLS 1.2 suites. The suites a host offers are its local
+list (plus what an installed cipher update adds), cut down to the Group Policy
+list when one is set (suites not listed are not used [S6][S7]), minus DHE or
+ECDHE suites whose key exchange is disabled in Schannel [S27].
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from . import _sources as src
+from ._catalogue import AFD_CBC_SUITES, AFD_GCM_SUITES, TLS13_SUITES, Release
+from ._hotfixes import HotfixVerdict, local_cipher_suites, normalize_suite
+from ._state import HostState
+
+_KEX = src.SCHANNEL + r"\KeyExchangeAlgorithms"
+
+
+@dataclasses.dataclass(frozen=True)
+class CipherVerdict:
+    """The AFD-accepted suites a host offers and, when that is a problem, why."""
+
+    accepted: frozenset[str]
+    problem: str  # "" | "none" | "cbc_only" | "unknown"
+    causes: tuple[str, ...]
+
+
+def offered_suites(
+    state: HostState, release: Release, verdicts: list[HotfixVerdict]
+) -> tuple[set[str] | None, list[str]]:
+    """Return the suites the host can offer (None when unknown) and why suites were lost."""
+    causes: list[str] = []
+    local = local_cipher_suites(state)
+    if local is not None:
+        offered = set(local)
+        # An update listed as installed adds its suites even if the exported list predates it.
+        for verdict in verdicts:
+            if verdict.hotfix.kb in state.hotfixes:
+                offered |= verdict.hotfix.suites
+    elif all(v.present for v in verdicts if v.hotfix.suites):
+        offered = set(release.afd_suites)
+    else:
+        return None, ["the cipher update is missing and the local cipher list was not read"]
+    if not release.tls13:
+        offered -= TLS13_SUITES
+    policy = state.get(src.CIPHER_POLICY, "Functions")
+    if policy is not None and isinstance(policy.data, (str, tuple)):
+        items = policy.data.split(",") if isinstance(policy.data, str) else list(policy.data)
+        allowed = {normalize_suite(s) for s in items if s.strip()}
+        lost = (offered & (AFD_GCM_SUITES | AFD_CBC_SUITES)) - allowed
+        if lost:
+            causes.append(f"the Group Policy cipher suite order leaves out {', '.join(sorted(lost))}")
+        offered &= allowed
+    for algorithm, prefix in (("Diffie-Hellman", "TLS_DHE_"), ("ECDH", "TLS_ECDHE_")):
+        enabled = state.get(rf"{_KEX}\{algorithm}", "Enabled")
+        if enabled is not None and enabled.type == "dword" and enabled.data == 0:
+            lost = {s for s in offered if s.startswith(prefix)}
+            if lost:
+                causes.append(f"Schannel key exchange {algorithm} is disabled (Enabled=0)")
+            offered -= lost
+    return offered, causes
+
+
+def check_ciphers(state: HostState, release: Release, verdicts: list[HotfixVerdict]) -> CipherVerdict:
+    """Judge whether at least one AFD-accepted suite survives (reference 4 and 4a)."""
+    offered, causes = offered_suites(state, release, verdicts)
+    if offered is None:
+        return CipherVerdict(frozenset(), "unknown", tuple(causes))
+    accepted = frozenset(offered & (AFD_GCM_SUITES | AFD_CBC_SUITES | TLS13_SUITES))
+    if not accepted:
+        if not release.afd_suites:
+            causes.append(f"{release.name} has no cipher suite that Azure Front Door accepts (reference 4a)")
+        return CipherVerdict(accepted, "none", tuple(causes))
+    if not accepted & (AFD_GCM_SUITES | TLS13_SUITES):
+        return CipherVerdict(accepted, "cbc_only", tuple(causes))
+    return CipherVerdict(accepted, "", tuple(causes))
