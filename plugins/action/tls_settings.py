@@ -41,6 +41,11 @@ class ActionModule(TlsActionBase):
         if not evaluation.release["supported"]:
             return {"failed": True, "changed": False, "msg": evaluation.findings[0].message,
                     "changes": [], "reboot_required": False, "evaluation": evaluation.to_dict()}
+        if evaluation.blocked:
+            guards = [f.message for f in evaluation.findings if f.id in {f"guard.{g}" for g in evaluation.blocked}]
+            return {"failed": True, "changed": False, "changes": [], "reboot_required": False,
+                    "blocked": evaluation.blocked, "evaluation": evaluation.to_dict(),
+                    "msg": "Nothing was changed. " + " ".join(guards)}
         changes = evaluation.changes
         result: dict[str, t.Any] = {"changed": bool(changes), "diff": change_diff(changes),
                                     "evaluation": evaluation.to_dict()}

@@ -35,6 +35,19 @@ options:
         the profile needs, is refused with the conflict named.
     type: dict
     default: {}
+  accept_risks:
+    description:
+      - Safety guards whose risk you accept. Before a protocol is disabled, tlsready checks each documented
+        prerequisite and blocks the change while one is not met (see C(docs/safety.md)).
+      - V(rdp_kb3080079) - Remote Desktop on Windows 7 / 2008 R2 needs KB3080079 before TLS 1.0 server is disabled.
+      - V(rdp_kb4074621) - the same for Server 2008 SP2.
+      - V(management_channel) - the run reaches the host over WinRM/PSRP HTTPS and the host does not offer TLS 1.2
+        as a server yet, so disabling TLS 1.0/1.1 server would cut the channel.
+      - V(sql_server_tls12) - SQL Server 2008 to 2014 instances need a KB3135244 build.
+      - V(wsus_tls12) - WSUS on Server 2012 / 2012 R2 needs KB4022721 / KB4022720.
+    type: list
+    elements: str
+    default: []
   pin_explicit:
     description:
       - Where a value is absent but the release's documented default already complies, the host is

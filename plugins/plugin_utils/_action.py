@@ -28,6 +28,7 @@ POLICY_SPEC: dict[str, dict[str, t.Any]] = {
     "profile": {"type": "str", "default": "m365_client"},
     "overrides": {"type": "dict", "default": {}},
     "pin_explicit": {"type": "bool", "default": False},
+    "accept_risks": {"type": "list", "elements": "str", "default": []},
 }
 STATE_SPEC: dict[str, dict[str, t.Any]] = {"state": {"type": "dict"}}
 
@@ -91,4 +92,19 @@ class TlsActionBase(ActionBase):
         return state_from_read_result(result)
 
     def _tls_evaluate(self, state: HostState, args: dict[str, t.Any]) -> Evaluation:
-        return evaluate(state, args["profile"], args["overrides"], args["pin_explicit"])
+        return evaluate(state, args["profile"], args["overrides"], args["pin_explicit"],
+                        accept_risks=args["accept_risks"], management_tls=self._tls_management_uses_tls())
+
+    def _tls_management_uses_tls(self) -> bool:
+        """Whether this run reaches the host over WinRM or PSRP HTTPS (the management channel guard)."""
+        transport = getattr(self._connection, "transport", "")
+        names = {"winrm": "scheme", "psrp": "protocol"}
+        option = next((o for name, o in names.items() if str(transport).endswith(name)), None)
+        if option is None:
+            return False
+        try:
+            scheme = self._connection.get_option(option)
+            port = int(self._connection.get_option("port") or 5986)
+        except (KeyError, TypeError, ValueError):
+            return True  # unknown: assume the safer answer, the guard then asks for an explicit acceptance
+        return (scheme or ("http" if port == 5985 else "https")) == "https"

@@ -14,8 +14,9 @@ import dataclasses
 import typing as t
 
 from . import _sources as src
-from ._catalogue import TLS12, TLS13, Release, UnknownRelease, describe_bits, identify_release
+from ._catalogue import PROTOCOLS, TLS12, TLS13, Release, UnknownRelease, describe_bits, identify_release
 from ._ciphers import check_ciphers
+from ._guards import check_guards, fips_warning, validate_accept_risks
 from ._hotfixes import HotfixVerdict, check_hotfix, hotfixes_for
 from ._settings import (
     FlagRequirement,
@@ -23,6 +24,7 @@ from ._settings import (
     MaskRequirement,
     ProtocolRequirement,
     Requirement,
+    SCHANNEL_PROTOCOLS,
     Setting,
     SETTINGS,
     apply_overrides,
@@ -77,6 +79,7 @@ class Evaluation:
     findings: list[Finding]
     hotfixes: list[HotfixVerdict]
     changes: list[Change]
+    blocked: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def compliant(self) -> bool:
@@ -101,6 +104,7 @@ class Evaluation:
             "hotfixes": [v.to_dict() for v in self.hotfixes],
             "changes": [c.to_dict() for c in self.changes],
             "reboot_required": self.reboot_required,
+            "blocked": list(self.blocked),
         }
 
 
@@ -109,14 +113,21 @@ def evaluate(
     profile: str = "m365_client",
     overrides: t.Mapping[str, t.Any] | None = None,
     pin_explicit: bool = False,
+    accept_risks: t.Iterable[str] | None = None,
+    management_tls: bool = False,
 ) -> Evaluation:
     """Evaluate ``state`` against ``profile`` with ``overrides``.
 
+    Args:
+        accept_risks: safety guards (``_guards.GUARDS``) whose risk the admin accepts.
+        management_tls: this run reaches the host over WinRM/PSRP HTTPS.
+
     Raises:
-        InputError: for an unknown profile or a bad override.
+        InputError: for an unknown profile, a bad override or an unknown guard.
     """
     profile = validate_profile(profile)
     checked_overrides = validate_overrides(overrides, profile)
+    accepted = validate_accept_risks(accept_risks)
     found = identify_release(state)
     if isinstance(found, UnknownRelease):
         release_info = {
@@ -162,7 +173,51 @@ def evaluate(
     if "wininet.secure_protocols" in requirements:
         findings.extend(_check_wininet_policy(t.cast(MaskRequirement, requirements["wininet.secure_protocols"]), state))
     findings.extend(_cipher_findings(state, release, verdicts))
-    return Evaluation(profile, release_info, findings, verdicts, changes)
+    blocked = _guard_findings(state, release, changes, findings, accepted, management_tls)
+    return Evaluation(profile, release_info, findings, verdicts, changes, blocked)
+
+
+def _guard_findings(
+    state: HostState, release: Release, changes: list[Change], findings: list[Finding],
+    accepted: frozenset[str], management_tls: bool,
+) -> list[str]:
+    """Add the safety guard findings for protocols this plan disables; return the blocking guards."""
+    disabled = {c.setting for c in changes if c.name == "Enabled" and c.desired == 0}
+    if not disabled:
+        return []
+    tls12_server = _offered(state, release, "tls1_2", "server")
+    blocked = []
+    for guard in check_guards(state, release, disabled, tls12_server, management_tls, accepted):
+        if guard.accepted:
+            findings.append(Finding(f"guard.{guard.guard}.accepted", WARNING,
+                                    f"Risk accepted: {guard.message}", guard.remediation))
+        else:
+            blocked.append(guard.guard)
+            findings.append(Finding(f"guard.{guard.guard}", ERROR,
+                                    f"Blocked before any change: {guard.message}", guard.remediation))
+    warning = fips_warning(state, disabled)
+    if warning:
+        findings.append(Finding("guard.fips_policy", WARNING, warning,
+                                "Check whether the FIPS policy is required before relying on disabled protocols."))
+    return blocked
+
+
+def _offered(state: HostState, release: Release, proto: str, side: str) -> bool:
+    """Whether a protocol is offered by default now (table 1a default unless the registry says otherwise)."""
+    default = release.protocols[proto][side]
+    if default in ("unsupported", "removed"):
+        return False
+    path = rf"{SCHANNEL_PROTOCOLS}\{PROTOCOLS[proto]}\{side.capitalize()}"
+    is_on, by_default = _effective(default, _dword(state.get(path, "Enabled")),
+                                   _dword(state.get(path, "DisabledByDefault")))
+    return is_on and by_default
+
+
+def _effective(default: str, enabled: int | None, disabled_by_default: int | None) -> tuple[bool, bool]:
+    """Return (enabled, offered by default) from the values, or the release default where absent [S27]."""
+    is_on = enabled != 0 if enabled is not None else default == "enabled"
+    by_default = disabled_by_default == 0 if disabled_by_default is not None else default == "enabled"
+    return is_on, by_default
 
 
 def _hotfix_finding(verdict: HotfixVerdict, release: Release, state: HostState) -> Finding:
@@ -235,8 +290,7 @@ def _check_protocol(
              f"the {release.name} default is {default}")
     changes = []
     if requirement.state == "enabled":
-        is_on = enabled != 0 if enabled is not None else default == "enabled"
-        by_default = dbd == 0 if dbd is not None else default == "enabled"
+        is_on, by_default = _effective(default, enabled, dbd)
         if not is_on or (pin and enabled is None):
             changes.append(_change(setting, enabled_loc, enabled_raw, 1))
         if not by_default or (pin and dbd is None):

@@ -32,6 +32,8 @@ NDP_SETUP = r"HKLM\SOFTWARE\Microsoft\NET Framework Setup\NDP"
 CIPHER_POLICY = r"HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002"
 CIPHER_LOCAL = r"HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002"
 FIPS_POLICY = r"HKLM\SYSTEM\CurrentControlSet\Control\Lsa\FipsAlgorithmPolicy"
+SQL_INSTANCES = r"HKLM\SOFTWARE\Microsoft\Microsoft SQL Server\Instance Names\SQL"
+WSUS_SETUP = r"HKLM\SOFTWARE\Microsoft\Update Services\Server\Setup"
 
 READ_KEYS: tuple[KeySource, ...] = (
     KeySource(SCHANNEL, recursive=True),
@@ -47,6 +49,9 @@ READ_KEYS: tuple[KeySource, ...] = (
     KeySource(CIPHER_POLICY, recursive=False),
     KeySource(CIPHER_LOCAL, recursive=False),
     KeySource(FIPS_POLICY, recursive=False),
+    # For the safety guards (reference section 5): SQL Server instances and the WSUS role.
+    KeySource(SQL_INSTANCES, recursive=False),
+    KeySource(WSUS_SETUP, recursive=False),
 )
 
 # Evidence files for hotfix detection (reference 3b); %SystemRoot% is expanded on the host.
