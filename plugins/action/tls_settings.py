@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible.errors import AnsibleConnectionFailure
+
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
     POLICY_SPEC,
     STATE_SPEC,
@@ -21,6 +23,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
     reg_value,
     regedit_args,
 )
+from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import save_backup
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import write_bundle
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
@@ -33,7 +36,7 @@ REGEDIT = "ansible.windows.win_regedit"
 class ActionModule(TlsActionBase):
     """Write the registry values a profile needs; nothing else."""
 
-    ARGUMENT_SPEC = {**POLICY_SPEC, **STATE_SPEC}
+    ARGUMENT_SPEC = {**POLICY_SPEC, **STATE_SPEC, "backup": {"type": "path"}}
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         state = self._tls_state(args, task_vars)
@@ -55,6 +58,10 @@ class ActionModule(TlsActionBase):
             result.update(changes=[change_result(c, WOULD_CHANGE) for c in changes],
                           reboot_required=any(c.reboot for c in changes))
         else:
+            if args["backup"]:
+                # Saved before the first write, so a failure half way can still be undone.
+                save_backup(args["backup"], state, changes)
+                result["backup_file"] = args["backup"]
             folder = self._tls_offline_folder()
             if folder is not None:
                 result.update(self._apply_offline(folder, state, evaluation))
@@ -74,7 +81,12 @@ class ActionModule(TlsActionBase):
         # One value at a time, stopping at the first failure, so the result says exactly what changed.
         outcomes: list[dict[str, t.Any]] = []
         for index, change in enumerate(changes):
-            written = self._execute_module(module_name=REGEDIT, module_args=regedit_args(change), task_vars=task_vars)
+            try:
+                written = self._execute_module(module_name=REGEDIT, module_args=regedit_args(change),
+                                               task_vars=task_vars)
+            except AnsibleConnectionFailure as err:
+                # Reported as a failure, not unreachable, so the result keeps the list of what changed.
+                written = {"failed": True, "msg": f"the connection to the host was lost ({err}); whether this value was written is unknown"}
             if written.get("failed"):
                 error = str(written.get("msg", "win_regedit failed"))
                 outcomes.append(change_result(change, FAILED, error))

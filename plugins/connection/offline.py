@@ -13,8 +13,8 @@ description:
   - The folder holds C(systeminfo.csv) (or C(systeminfo.txt)), C(*.reg) files from C(reg export), and
     optionally C(fileversions.csv) from C(wmic datafile). C(files/collect.cmd) in this collection writes it.
   - Only the C(tlsready.windows) modules work on such a host; any other module fails with a message
-    saying so. Set C(gather_facts: false) in plays that target offline hosts.
-author: tlsready.windows contributors
+    saying so. Plays that target offline hosts need C(gather_facts=false).
+author: tlsready.windows contributors (@tlsready-windows)
 version_added: 0.1.0
 options:
   offline_path:

@@ -17,6 +17,8 @@ description:
     On an offline host (C(ansible_connection=tlsready.windows.offline)) it reads the host's export folder.
   - Never changes anything.
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - tlsready.windows.policy
 attributes:
   action:
@@ -28,6 +30,7 @@ attributes:
   diff_mode:
     support: none
   platform:
+    support: full
     platforms: windows
 notes:
   - Compliance is judged on the effective state - an absent value takes the release's documented default.
@@ -35,9 +38,8 @@ notes:
 seealso:
   - module: tlsready.windows.tls_settings
   - module: tlsready.windows.tls_hotfix
-  - role: tlsready.windows.audit
 author:
-  - tlsready.windows contributors
+  - tlsready.windows contributors (@tlsready-windows)
 """
 
 EXAMPLES = r"""

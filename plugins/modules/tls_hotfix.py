@@ -18,6 +18,8 @@ description:
     remediation bundle's C(remediation.cmd); with O(source) the C(.msu) files are copied into the bundle.
   - Never restarts the host; RV(reboot_required) says when one is needed.
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - tlsready.windows.policy
 options:
   source:
@@ -53,12 +55,13 @@ attributes:
   diff_mode:
     support: none
   platform:
+    support: full
     platforms: windows
 seealso:
   - module: ansible.windows.win_hotfix
   - module: ansible.windows.win_updates
 author:
-  - tlsready.windows contributors
+  - tlsready.windows contributors (@tlsready-windows)
 """
 
 EXAMPLES = r"""

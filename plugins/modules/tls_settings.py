@@ -17,8 +17,17 @@ description:
     remediation bundle C(remediation/) (C(remediation.reg), C(remediation.cmd)) is rewritten.
   - Does not install updates (see M(tlsready.windows.tls_hotfix)) and does not restart the host.
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
   - tlsready.windows.policy
 options:
+  backup:
+    description:
+      - Controller path of a C(.reg) file where the previous value of everything about to change is saved
+        before the first write (an absent value is saved as a deletion, C("Name"=-)).
+      - When the file exists, values already in it are kept, so it always holds the state before tlsready
+        first changed the host. M(tlsready.windows.tls_restore) puts the values back.
+    type: path
   state:
     description:
       - The C(state) returned by M(tlsready.windows.tls_facts) earlier in the play, to skip reading the host again.
@@ -36,6 +45,7 @@ attributes:
     support: full
     details: The diff shows each value before and after.
   platform:
+    support: full
     platforms: windows
 notes:
   - Values under C(Wow6432Node) are only written on 64-bit Windows.
@@ -44,9 +54,8 @@ notes:
 seealso:
   - module: tlsready.windows.tls_facts
   - module: ansible.windows.win_regedit
-  - role: tlsready.windows.tls12
 author:
-  - tlsready.windows contributors
+  - tlsready.windows contributors (@tlsready-windows)
 """
 
 EXAMPLES = r"""
@@ -82,6 +91,10 @@ evaluation:
   description: The verdict the changes were planned from (see M(tlsready.windows.tls_facts)).
   returned: success
   type: dict
+backup_file:
+  description: The backup file written before the changes.
+  returned: when O(backup) is set and values were changed
+  type: str
 files:
   description: Files written in the offline host's folder.
   returned: changed offline hosts

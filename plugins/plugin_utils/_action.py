@@ -50,7 +50,7 @@ class TlsActionBase(ActionBase):
     def run(self, tmp: str | None = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         result = super().run(tmp, task_vars)
         del tmp
-        _, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+        args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)[1]
         try:
             result.update(self._tls_run(args, task_vars or {}))
         except TlsReadyError as err:

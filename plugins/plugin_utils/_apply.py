@@ -43,5 +43,5 @@ def reg_value(change: Change) -> RegValue:
 
 def regedit_args(change: Change) -> dict[str, t.Any]:
     """Return ansible.windows.win_regedit arguments for one change."""
-    hive, _, rest = change.path.partition("\\")
+    hive, rest = change.path.split("\\", 1)
     return {"path": f"{hive}:\\{rest}", "name": change.name, "data": change.desired, "type": "dword", "state": "present"}

@@ -135,7 +135,7 @@ class Release:
         return format_version(self.version)
 
 
-def _win10(rid: str, name: str, build: int, product: str, protocols: t.Any = _1607_PLUS, **kw: t.Any) -> Release:
+def _win10(rid: str, name: str, build: int, product: str, protocols: t.Any = None, **kw: t.Any) -> Release:
     defaults: dict[str, t.Any] = dict(
         family="10.0",
         winhttp_default=SSL3 | TLS10 | TLS11 | TLS12,
@@ -144,7 +144,7 @@ def _win10(rid: str, name: str, build: int, product: str, protocols: t.Any = _16
         sources="[S1][S2][S27]",
     )
     defaults.update(kw)
-    return Release(rid, name, (10, 0, build), product, protocols=protocols, **defaults)
+    return Release(rid, name, (10, 0, build), product, protocols=protocols or _1607_PLUS, **defaults)
 
 
 _OLD_AFD = _DHE_GCM | AFD_CBC_SUITES

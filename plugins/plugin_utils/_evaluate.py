@@ -275,7 +275,7 @@ def _where(setting: Setting, loc: Location) -> str:
 def _check_protocol(
     setting: Setting, requirement: ProtocolRequirement, state: HostState, release: Release, pin: bool
 ) -> tuple[list[Finding], list[Change]]:
-    _, proto, side = setting.id.split(".")
+    proto, side = setting.id.split(".")[1:]
     default = release.protocols[proto][side]
     enabled_loc, dbd_loc = setting.locations
     if default in ("unsupported", "removed"):
@@ -403,5 +403,3 @@ def _cipher_findings(state: HostState, release: Release, verdicts: list[HotfixVe
                         f"uncertain{': ' + causes if causes else ''}.",
                         "Enable a GCM suite (TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 or an ECDHE GCM suite).")]
     return []
-
-

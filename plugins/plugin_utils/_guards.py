@@ -128,4 +128,4 @@ def _old_sql_instances(state: HostState) -> list[str]:
 
 def _has_values(state: HostState, path: str) -> bool:
     prefix = path.upper()
-    return any(key == prefix for key, _ in state.registry)
+    return any(key[0] == prefix for key in state.registry)

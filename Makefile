@@ -1,0 +1,188 @@
+# Build, test and demo targets for the tlsready.windows collection.
+#
+#   make test   venv -> build -> sanity -> units -> lint -> molecule -> molecule-windows
+#   make demo   venv -> build -> demo-run
+#
+# Everything runs from the project's own virtualenv ($(VENV)); nothing installed by
+# hand is used. See docs/building-and-testing.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+# sanity and units share one ansible_collections/ copy; steps run one after another.
+.NOTPARALLEL:
+
+PYTHON ?= python3
+VENV ?= .venv
+# The Python version ansible-test runs sanity/units with: the venv's own version.
+TEST_PYTHON ?= $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+ROOT := $(CURDIR)
+VENV_DIR := $(abspath $(VENV))
+BIN := $(VENV_DIR)/bin
+STAMP := $(VENV_DIR)/.installed-requirements
+BUILD := $(ROOT)/build
+COLLECTIONS := $(BUILD)/collections
+INSTALLED := $(COLLECTIONS)/ansible_collections/tlsready/windows
+SANITY_ROOT := $(BUILD)/ansible_collections/tlsready/windows
+
+# The venv's tools come first. VIRTUAL_ENV makes ansible-compat (ansible-lint, molecule)
+# keep its cache in $(VENV)/.ansible rather than ~/.ansible.
+export PATH := $(BIN):$(PATH)
+export VIRTUAL_ENV := $(VENV_DIR)
+# The built-and-installed tarball is the tlsready.windows that molecule, lint and the
+# demo resolve; ansible.windows comes from the `ansible` package in site-packages.
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+ifdef CI
+export ANSIBLE_NOCOLOR := 1
+export NO_COLOR := 1
+export PY_COLORS := 0
+endif
+
+HAVE_PWSH := $(shell command -v pwsh 2>/dev/null)
+
+.PHONY: help venv build sanity-copy sanity units lint molecule molecule-windows test demo demo-run clean
+
+help:
+	@echo "make test              venv, build, sanity, units, lint, molecule, molecule-windows"
+	@echo "make demo              venv, build, then the offline lab demo"
+	@echo "make <step>            one step: venv build sanity units lint molecule molecule-windows"
+	@echo "make clean             remove build/, tests/output/ and the venv"
+	@echo "PYTHON=python3.X make  build the venv with another interpreter"
+
+# ---------------------------------------------------------------- venv
+# Rebuilt only when a requirements file changes (the stamp is older than it).
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@echo "== venv: $(VENV) with $$($(PYTHON) --version)"
+	$(PYTHON) -m venv $(VENV_DIR)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip check
+	@touch $@
+
+# ---------------------------------------------------------------- build
+# --no-deps: Galaxy is unreachable; ansible.windows is bundled in the `ansible` package.
+build: venv
+	@echo "== build: collection tarball, installed into $(COLLECTIONS)"
+	rm -rf $(COLLECTIONS) $(BUILD)/tlsready-windows-*.tar.gz
+	ansible-galaxy collection build --force --output-path $(BUILD)/
+	ansible-galaxy collection install --no-deps --force -p $(COLLECTIONS) $(BUILD)/tlsready-windows-*.tar.gz
+	test -f $(INSTALLED)/MANIFEST.json
+	ansible-galaxy collection list tlsready.windows -p $(COLLECTIONS)
+
+# ---------------------------------------------------------------- sanity
+# ansible-test needs the collection at .../ansible_collections/<ns>/<name>. The copy holds
+# the files git knows of (tracked, or untracked but not ignored), so local junk (.venv,
+# build, caches, lab runs) never reaches the tests; without git, a tar with excludes.
+sanity-copy:
+	rm -rf $(BUILD)/ansible_collections
+	mkdir -p $(SANITY_ROOT)
+	@if git -C $(ROOT) rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git -C $(ROOT) ls-files -z --cached --others --exclude-standard \
+	    | tar -C $(ROOT) --null --ignore-failed-read -T - -cf - | tar -C $(SANITY_ROOT) -xf - ; \
+	else \
+	  tar -C $(ROOT) --exclude=./.venv --exclude=./build --exclude=./.git --exclude=__pycache__ \
+	    --exclude=./.ansible --exclude=./tests/output --exclude=./lab/.runs --exclude=./reports \
+	    -cf - . | tar -C $(SANITY_ROOT) -xf - ; \
+	fi
+	@# ansible-test lists content files with git from the nearest .git upwards; build/ is
+	@# ignored by this repo, so the copy gets an empty repo of its own (nothing committed).
+	@if command -v git >/dev/null 2>&1; then git -C $(SANITY_ROOT) init --quiet; fi
+
+# pip version ansible-test bootstraps into its sanity venvs (get_venv_packages()).
+GET_PIP_VERSION = $(shell sed -n "s/^ *pip='\([0-9.]*\)',.*/\1/p" \
+  $$($(BIN)/python -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py | head -n1)
+GET_PIP_CACHE = $(HOME)/.ansible/test/cache/get_pip_$(subst .,_,$(GET_PIP_VERSION)).py
+
+# PowerShell plugin files: pslint checks them with PSScriptAnalyzer in pwsh, and
+# validate-modules reads a PowerShell module's argument spec by running pwsh.
+PS_FILES := $(shell find $(ROOT)/plugins -type f \( -name '*.ps1' -o -name '*.psm1' -o -name '*.psd1' \) 2>/dev/null)
+ifeq ($(HAVE_PWSH),)
+SANITY_SKIP := --skip-test pslint
+ifneq ($(PS_FILES),)
+# validate-modules then runs on its own, on every plugin file except the PowerShell ones.
+SANITY_SKIP += --skip-test validate-modules
+SPLIT_VALIDATE_MODULES := 1
+endif
+endif
+
+sanity: venv sanity-copy
+	@echo "== sanity: ansible-test sanity, Python $(TEST_PYTHON), in $(SANITY_ROOT)"
+	@# Each sanity test gets a venv (~/.ansible/test/venv, reused) that ansible-test seeds
+	@# with a get-pip script downloaded from a host this machine cannot reach: put an
+	@# offline stand-in (ensurepip + pip from the index) in its cache if none is there.
+	@if [ ! -f "$(GET_PIP_CACHE)" ]; then \
+	  mkdir -p "$(dir $(GET_PIP_CACHE))" && cp tools/ansible_test_get_pip.py "$(GET_PIP_CACHE)" && \
+	  echo "seeded $(GET_PIP_CACHE) from tools/ansible_test_get_pip.py"; fi
+ifeq ($(HAVE_PWSH),)
+	@echo "skipped: pslint needs PowerShell (pwsh), not available on this machine ($(words $(PS_FILES)) PowerShell files unchecked)"
+endif
+ifdef SPLIT_VALIDATE_MODULES
+	@echo "skipped: validate-modules on the $(words $(PS_FILES)) .ps1/.psm1/.psd1 files needs PowerShell (pwsh) to read their argument spec; it runs on all other files"
+endif
+	cd $(SANITY_ROOT) && ansible-test sanity --color no --python $(TEST_PYTHON) $(SANITY_SKIP)
+ifdef SPLIT_VALIDATE_MODULES
+	cd $(SANITY_ROOT) && targets=$$(find plugins -type f ! -name '*.ps1' ! -name '*.psm1' ! -name '*.psd1' | sort); \
+	  if [ -n "$$targets" ]; then ansible-test sanity --color no --python $(TEST_PYTHON) --test validate-modules $$targets; fi
+endif
+
+# ---------------------------------------------------------------- units
+# Same ansible_collections/ copy, the venv's Python; pytest, pytest-xdist, hypothesis and
+# jsonschema come from requirements-dev.txt, so ansible-test installs nothing.
+units: venv sanity-copy
+	@echo "== units: ansible-test units, Python $(TEST_PYTHON)"
+	cd $(SANITY_ROOT) && ansible-test units --color no --python $(TEST_PYTHON)
+
+# ---------------------------------------------------------------- lint
+# --offline: ansible-lint must not install this source tree or dependencies itself (with
+# ANSIBLE_COLLECTIONS_PATH set it would write into ~/.ansible and ask Galaxy);
+# tlsready.windows resolves to the installed tarball, hence the dependency on build.
+lint: build
+	@echo "== lint: ansible-lint --profile production; antsibull-changelog lint"
+	ansible-lint --offline --profile production --nocolor
+	antsibull-changelog lint
+	antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+# ---------------------------------------------------------------- molecule
+# Scenarios live in extensions/molecule/<name>/; molecule 26 finds them only when run
+# from the collection root (where galaxy.yml is), not from extensions/molecule.
+molecule: build
+	@echo "== molecule: scenario lab (offline lab hosts)"
+	molecule test -s lab
+
+molecule-windows: venv
+	@if [ -z "$${TLSREADY_WIN_HOST:-}" ]; then \
+	  echo "skipped: molecule scenario 'windows' needs a real Windows host: set TLSREADY_WIN_HOST, TLSREADY_WIN_USER and TLSREADY_WIN_PASSWORD (optional TLSREADY_WIN_TRANSPORT, default ntlm)"; \
+	  exit 0; \
+	fi; \
+	for v in TLSREADY_WIN_USER TLSREADY_WIN_PASSWORD; do \
+	  if [ -z "$${!v:-}" ]; then echo "molecule-windows: TLSREADY_WIN_HOST is set but $$v is not" >&2; exit 2; fi; \
+	done; \
+	echo "== molecule: scenario windows against $$TLSREADY_WIN_HOST ($${TLSREADY_WIN_TRANSPORT:-ntlm})"; \
+	$(MAKE) --no-print-directory build; \
+	molecule test -s windows
+
+# ---------------------------------------------------------------- test
+# Make stops at the first failing step, so reaching this recipe means every step passed.
+TEST_STEPS := venv build sanity units lint molecule molecule-windows
+
+test: $(TEST_STEPS)
+	@if [ -z "$${TLSREADY_WIN_HOST:-}" ]; then \
+	  echo "$(words $(filter-out molecule-windows,$(TEST_STEPS))) passed, 0 failed, 1 skipped"; \
+	else \
+	  echo "$(words $(TEST_STEPS)) passed, 0 failed"; \
+	fi
+
+# ---------------------------------------------------------------- demo
+demo: venv build
+	@$(MAKE) -s --no-print-directory demo-run
+
+# TODO(lead): replace with the offline lab demo (e.g. ansible-playbook against lab/inventory.yml).
+demo-run:
+	ansible-playbook --version
+
+# ---------------------------------------------------------------- clean
+clean:
+	rm -rf $(BUILD) tests/output .ansible $(VENV_DIR)

@@ -1,0 +1,52 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import os
+import typing as t
+
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import (
+    BackupEntry,
+    load_backup,
+    restore_diff,
+    restore_regedit_args,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import record_applied
+
+REGEDIT = "ansible.windows.win_regedit"
+
+
+class ActionModule(TlsActionBase):
+    """Put back the values saved by tls_settings before its first change."""
+
+    ARGUMENT_SPEC = {"backup": {"type": "path", "required": True}}
+
+    def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        path = args["backup"]
+        if not os.path.exists(path):
+            raise InputError("backup", f"no backup file at {path}; tls_settings writes one before its first change")
+        entries = load_backup(path)
+        result: dict[str, t.Any] = {"changed": bool(entries), "diff": restore_diff(entries), "backup": path,
+                                    "restored": [e.to_dict() for e in entries]}
+        if not entries or self._task.check_mode:
+            return result
+        folder = self._tls_offline_folder()
+        if folder is not None:
+            record_applied(folder, [(e.path, e.name, e.value) for e in entries], [])
+            return result
+        return {**result, **self._restore_live(entries, task_vars)}
+
+    def _restore_live(self, entries: list[BackupEntry], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        done = []
+        for entry in entries:
+            outcome = self._execute_module(module_name=REGEDIT, module_args=restore_regedit_args(entry),
+                                           task_vars=task_vars)
+            if outcome.get("failed"):
+                return {"failed": True, "changed": bool(done), "restored": done,
+                        "msg": f"Restoring {entry.path}\\{entry.name} failed: {outcome.get('msg')}. "
+                               f"{len(done)} of {len(entries)} values were restored before it; run again to finish."}
+            done.append(entry.to_dict())
+        return {"restored": done}

@@ -1,0 +1,139 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""End to end on the offline lab: the real playbooks, the built collection, a copy of lab/.
+
+These run ``ansible-playbook`` against the collection installed from its tarball
+(``make build``); no Windows host is involved, the hosts are the lab's export folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+COLLECTIONS = os.environ.get("TLSREADY_TEST_COLLECTIONS", os.path.join(ROOT, "build", "collections"))
+PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+
+pytestmark = pytest.mark.skipif(
+    not os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections", "tlsready", "windows")),
+    reason="the collection is not built and installed in build/collections: run `make build` (make test does)",
+)
+
+# Lab hosts that no registry value or update can make compliant, and why (lab/README.md).
+NEVER_COMPLIANT = {
+    "win2008sp2": "cipher.no_afd_suite",
+    "win7-nosp": "release.unsupported",
+    "win10-gpo-broken": "cipher.no_afd_suite",
+}
+
+
+def run(lab: str, playbook: str, *extra: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1",
+               ANSIBLE_HOME=os.path.join(lab, ".ansible"))
+    command = [PLAYBOOK, "-i", os.path.join(lab, "inventory.yml"), f"tlsready.windows.{playbook}", *extra]
+    if check:
+        command += ["--check", "--diff"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    return done
+
+
+def report(path: str) -> dict[str, dict]:
+    with open(os.path.join(path, "report.json"), encoding="utf-8") as handle:
+        return {h["host"]: h for h in json.load(handle)["hosts"]}
+
+
+def tree_digest(path: str) -> dict[str, str]:
+    digests = {}
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d != ".ansible"]
+        for name in files:
+            full = os.path.join(folder, name)
+            with open(full, "rb") as handle:
+                digests[os.path.relpath(full, path)] = hashlib.sha256(handle.read()).hexdigest()
+    return digests
+
+
+@pytest.fixture()
+def lab(tmp_path: os.PathLike[str]) -> str:
+    copy = os.path.join(str(tmp_path), "lab")
+    shutil.copytree(os.path.join(ROOT, "lab"), copy, ignore=shutil.ignore_patterns(".runs"))
+    return copy
+
+
+def test_audit_converge_audit(lab: str, tmp_path: os.PathLike[str]) -> None:
+    out = str(tmp_path)
+    run(lab, "audit", "-e", f"tlsready_report_dir={out}/before")
+    before = report(f"{out}/before")
+    win7 = before["win7-fresh"]
+    assert win7["status"] == "noncompliant"
+    assert "KB3140245" in win7["missing_hotfixes"]
+    to_change = {(c["setting"], c["name"]) for c in win7["changes"]}
+    assert ("schannel.tls1_2.client", "Enabled") in to_change
+    assert ("schannel.tls1_2.client", "DisabledByDefault") in to_change
+    assert ("winhttp.default_secure_protocols", "DefaultSecureProtocols") in to_change
+    assert ("dotnet4.strong_crypto", "SchUseStrongCrypto") in to_change
+    assert before["win7-patched"]["status"] == "compliant"
+
+    run(lab, "converge", "-e", f"tlsready_report_dir={out}/converge", "-e", f"tlsready_backup_dir={out}/backups")
+    run(lab, "audit", "-e", f"tlsready_report_dir={out}/after")
+    after = report(f"{out}/after")
+    for host, entry in after.items():
+        if host in NEVER_COMPLIANT:
+            assert entry["status"] != "compliant"
+            assert NEVER_COMPLIANT[host] in {f["id"] for f in entry["findings"]}, host
+        else:
+            assert entry["status"] == "compliant", (host, entry["findings"])
+    bundle = os.path.join(lab, "hosts", "win7-fresh", "remediation")
+    with open(os.path.join(bundle, "remediation.cmd"), encoding="ascii") as handle:
+        cmd = handle.read()
+    assert 'call :install KB3140245 "windows6.1-kb3140245-x64*.msu"' in cmd
+    assert os.path.exists(os.path.join(bundle, "remediation.reg"))
+    assert os.path.exists(os.path.join(out, "backups", "win7-fresh.reg"))
+
+    # A second converge changes nothing: no file in the lab changes.
+    digest = tree_digest(lab)
+    second = run(lab, "converge", "-e", f"tlsready_backup_dir={out}/backups")
+    assert "changed=0" in second.stdout and "changed=1" not in second.stdout
+    assert tree_digest(lab) == digest
+
+
+def test_converge_in_check_mode_changes_no_file(lab: str, tmp_path: os.PathLike[str]) -> None:
+    digest = tree_digest(lab)
+    done = run(lab, "converge", "-e", f"tlsready_backup_dir={tmp_path}/backups", check=True)
+    assert "DefaultSecureProtocols" in done.stdout  # the diff shows the planned values
+    assert tree_digest(lab) == digest
+    assert not os.path.exists(os.path.join(str(tmp_path), "backups"))
+
+
+def test_strict_converge_stops_on_windows_7_without_kb3080079(lab: str, tmp_path: os.PathLike[str]) -> None:
+    digest = tree_digest(os.path.join(lab, "hosts", "win7-fresh"))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1")
+    done = subprocess.run(
+        [PLAYBOOK, "-i", os.path.join(lab, "inventory.yml"), "tlsready.windows.converge", "-l", "win7-fresh",
+         "-e", "tlsready_profile=strict", "-e", f"tlsready_backup_dir={tmp_path}/backups"],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode != 0
+    assert "Blocked before any change" in done.stdout and "KB3080079" in done.stdout
+    assert tree_digest(os.path.join(lab, "hosts", "win7-fresh")) == digest
+
+
+def test_restore_puts_back_the_values_exactly(lab: str, tmp_path: os.PathLike[str]) -> None:
+    out = str(tmp_path)
+    run(lab, "audit", "-e", f"tlsready_report_dir={out}/original")
+    run(lab, "converge", "-e", f"tlsready_backup_dir={out}/backups")
+    run(lab, "restore", "-e", f"tlsready_backup_dir={out}/backups", "-l", "win7-fresh,win2012")
+    run(lab, "audit", "-e", f"tlsready_report_dir={out}/restored")
+    original, restored = report(f"{out}/original"), report(f"{out}/restored")
+    for host in ("win7-fresh", "win2012"):
+        # Updates are not uninstalled, so compare what the registry plan says: the same values to change.
+        planned = sorted((c["path"], c["name"], c["current"]) for c in original[host]["changes"])
+        assert sorted((c["path"], c["name"], c["current"]) for c in restored[host]["changes"]) == planned
