@@ -18,7 +18,7 @@ import typing as t
 from ._catalogue import Release
 from ._errors import InputError
 from ._hotfixes import HOTFIXES, Hotfix
-from ._offline import OFFLINE_APPLIED_HOTFIXES, OFFLINE_APPLIED_REG
+from ._offline import OFFLINE_APPLIED_HOTFIXES, OFFLINE_APPLIED_REG, read_recorded_hotfixes
 from ._regfile import render_reg
 
 BUNDLE_DIR = "remediation"
@@ -67,15 +67,6 @@ def _hotfix(kb: str) -> Hotfix:
         if hotfix.kb == kb:
             return hotfix
     raise InputError(OFFLINE_APPLIED_HOTFIXES, f"{kb} is not an update tlsready knows")
-
-
-def read_recorded_hotfixes(folder: str) -> list[str]:
-    """Return the updates recorded as applied to an offline folder, in file order."""
-    path = os.path.join(folder, OFFLINE_APPLIED_HOTFIXES)
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8") as handle:
-        return [line.strip().upper() for line in handle if line.strip() and not line.startswith("#")]
 
 
 def render_cmd(host: str, release: Release, architecture: str, kbs: t.Sequence[str]) -> str:

@@ -1,0 +1,94 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Per-host backups of the values tlsready changes, as plain .reg files (internal use only).
+
+A backup holds, for every value tlsready is about to change, its value before
+the change, or a deletion (``"Name"=-``) when it was absent. ``reg import`` of
+the file therefore restores the host by hand. The first saved value of each
+registry value is kept across runs, so the file always holds the state before
+tlsready first touched the host.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import typing as t
+
+from ._errors import ExportFormatError, InputError
+from ._evaluate import Change
+from ._offline import group_by_key, read_recorded_values, write_if_changed
+from ._regfile import render_reg
+from ._state import HostState, RegValue, normalize_key
+
+# win_regedit names for tlsready's registry types.
+_REGEDIT_TYPES = {"dword": "dword", "qword": "qword", "sz": "string", "expand_sz": "expandstring",
+                  "multi_sz": "multistring", "binary": "binary", "none": "none"}
+
+
+@dataclasses.dataclass(frozen=True)
+class BackupEntry:
+    """One saved value: ``value`` None means the value was absent and restoring deletes it."""
+
+    path: str
+    name: str
+    value: RegValue | None
+
+    def to_dict(self) -> dict[str, t.Any]:
+        return {"path": self.path, "name": self.name,
+                "value": None if self.value is None else self.value.to_dict()}
+
+
+def save_backup(path: str, state: HostState, changes: t.Sequence[Change]) -> bool:
+    """Add the current value of each changed registry value to the backup at ``path``.
+
+    Returns:
+        True when the file was written, False when every value was already saved.
+
+    Raises:
+        InputError: when the backup cannot be written or read.
+    """
+    try:
+        saved = read_recorded_values(path)
+    except ExportFormatError as err:
+        raise InputError("backup", f"the existing backup cannot be read: {err}") from None
+    for change in changes:
+        key = (normalize_key(change.path), change.name.lower())
+        if key not in saved:
+            saved[key] = (change.path, change.name, state.get(change.path, change.name))
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        return write_if_changed(path, render_reg(group_by_key(saved)))
+    except OSError as err:
+        raise InputError("backup", f"cannot write {path}: {err.strerror}") from None
+
+
+def load_backup(path: str) -> list[BackupEntry]:
+    """Return the values saved in the backup at ``path``, sorted by key and name.
+
+    Raises:
+        ExportFormatError: naming the file and line when it is not a backup tlsready can read.
+    """
+    return [BackupEntry(key, name, value) for _key, (key, name, value) in sorted(read_recorded_values(path).items())]
+
+
+def restore_regedit_args(entry: BackupEntry) -> dict[str, t.Any]:
+    """Return ansible.windows.win_regedit arguments that put one saved value back."""
+    hive, rest = entry.path.split("\\", 1)
+    args: dict[str, t.Any] = {"path": f"{hive}:\\{rest}", "name": entry.name}
+    if entry.value is None:
+        return {**args, "state": "absent"}
+    data: t.Any = entry.value.data
+    if isinstance(data, bytes):
+        data = list(data)
+    elif isinstance(data, tuple):
+        data = list(data)
+    return {**args, "state": "present", "type": _REGEDIT_TYPES[entry.value.type], "data": data}
+
+
+def restore_diff(entries: t.Sequence[BackupEntry]) -> dict[str, str]:
+    """Return an Ansible diff whose ``after`` shows each value as the backup restores it."""
+    after = "".join(
+        f"{e.path}\\{e.name} = {'(absent)' if e.value is None else repr(e.value.to_dict()['data'])}\n" for e in entries
+    )
+    return {"before": "", "after": after, "after_header": "registry (restored from backup)"}
