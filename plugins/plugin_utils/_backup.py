@@ -21,6 +21,8 @@ from ._offline import group_by_key, read_recorded_values, write_if_changed
 from ._regfile import render_reg
 from ._state import HostState, RegValue, normalize_key
 
+_SHORT_HIVES = {"HKEY_LOCAL_MACHINE": "HKLM", "HKEY_CURRENT_USER": "HKCU", "HKEY_USERS": "HKU",
+                "HKEY_CLASSES_ROOT": "HKCR", "HKEY_CURRENT_CONFIG": "HKCC"}
 # win_regedit names for tlsready's registry types.
 _REGEDIT_TYPES = {"dword": "dword", "qword": "qword", "sz": "string", "expand_sz": "expandstring",
                   "multi_sz": "multistring", "binary": "binary", "none": "none"}
@@ -69,7 +71,14 @@ def load_backup(path: str) -> list[BackupEntry]:
     Raises:
         ExportFormatError: naming the file and line when it is not a backup tlsready can read.
     """
-    return [BackupEntry(key, name, value) for _key, (key, name, value) in sorted(read_recorded_values(path).items())]
+    return [BackupEntry(_short_hive(key), name, value)
+            for _key, (key, name, value) in sorted(read_recorded_values(path).items())]
+
+
+def _short_hive(path: str) -> str:
+    # .reg files spell the hive out; tlsready and win_regedit paths use HKLM\...
+    hive, _sep, rest = path.partition("\\")
+    return f"{_SHORT_HIVES.get(hive.upper(), hive)}\\{rest}"
 
 
 def restore_regedit_args(entry: BackupEntry) -> dict[str, t.Any]:
