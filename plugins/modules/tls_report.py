@@ -1,0 +1,91 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: tls_report
+short_description: Write the fleet TLS report (JSON, JUnit, CSV, HTML) on the controller
+version_added: 0.1.0
+description:
+  - Collects each host's result (the fact named by O(result_var), set by the C(tlsready.windows.tls12) and
+    C(tlsready.windows.audit) roles) and writes C(report.json), C(report.xml) (JUnit, one test case per host),
+    C(report.csv) (one row per host and finding) and a self-contained C(report.html) into O(dest).
+  - Hosts without a result (failed earlier, unreachable) are reported as such, never as compliant.
+  - Runs on the controller only; use it with C(run_once=true) or in a play on C(localhost) with O(hosts).
+  - Writes the report in check mode too - it is a controller artefact, not a change to a host.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+options:
+  dest:
+    description: Controller folder for the report files; created when missing.
+    type: path
+    required: true
+  mode:
+    description: Which run the report describes.
+    type: str
+    choices: [audit, converge]
+    default: audit
+  profile:
+    description: The profile the hosts were judged against, shown in the report.
+    type: str
+    default: m365_client
+  formats:
+    description: Report formats to write, any of V(json), V(xml), V(csv), V(html).
+    type: list
+    elements: str
+    default: [json, xml, csv, html]
+  fail_on_noncompliant:
+    description: Fail the task when any host is not compliant (for AWX job status).
+    type: bool
+    default: false
+  result_var:
+    description: The host fact holding each host's result.
+    type: str
+    default: tlsready_result
+  hosts:
+    description:
+      - The hosts to report on. Defaults to the play's hosts (C(ansible_play_hosts_all)).
+      - Give it when reporting from a play on C(localhost) after the real play, for example after C(serial) waves.
+    type: list
+    elements: str
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    platforms: all
+author:
+  - tlsready.windows contributors (@tlsready-windows)
+"""
+
+EXAMPLES = r"""
+- name: Write the fleet report once
+  tlsready.windows.tls_report:
+    dest: /srv/tlsready/reports/nightly
+    result_var: audit_result
+  run_once: true
+"""
+
+RETURN = r"""
+summary:
+  description: Fleet counts - hosts, compliant, noncompliant, unsupported, unreachable, failed, reboot_required, by_release.
+  returned: success
+  type: dict
+files:
+  description: The report files written.
+  returned: success
+  type: list
+  elements: str
+report_dir:
+  description: O(dest).
+  returned: success
+  type: str
+"""

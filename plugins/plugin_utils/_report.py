@@ -1,0 +1,200 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fleet reports: report.json, report.xml (JUnit), report.csv and report.html (internal use only).
+
+Hosts that were unreachable or failed appear in every format as such, never as compliant.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import tempfile
+import typing as t
+import xml.etree.ElementTree as ET
+
+from ._errors import InputError
+
+REPORT_SCHEMA_VERSION = 1
+FORMATS = {"json": "report.json", "xml": "report.xml", "csv": "report.csv", "html": "report.html"}
+STATUSES = ("compliant", "noncompliant", "unsupported", "unreachable", "failed")
+
+
+def host_status(result: t.Mapping[str, t.Any]) -> str:
+    """Return the status of one host result."""
+    if result.get("unreachable"):
+        return "unreachable"
+    if not (result.get("release") or {}).get("supported", False):
+        return "unsupported"
+    return "compliant" if result.get("compliant") else "noncompliant"
+
+
+def build_report(
+    results: t.Sequence[t.Mapping[str, t.Any]],
+    failures: t.Mapping[str, tuple[str, str]],
+    mode: str,
+    profile: str,
+    generated_at: str,
+) -> dict[str, t.Any]:
+    """Return the report document: per-host entries sorted by host, and the fleet summary.
+
+    Args:
+        results: per-host results (the role's ``tls12_result`` / ``audit_result`` facts).
+        failures: host -> (``unreachable`` or ``failed``, message) for hosts without a result.
+    """
+    hosts: list[dict[str, t.Any]] = []
+    for result in results:
+        status = host_status(result)
+        entry = {"findings": [], "missing_hotfixes": [], "changes": [], "release": None, "compliant": False,
+                 "reboot_required": False, "error": None, **dict(result), "status": status}
+        if status == "unreachable":
+            entry["compliant"] = False
+        hosts.append(entry)
+    for name, (status, message) in failures.items():
+        hosts.append({"host": name, "status": status, "compliant": False, "release": None, "findings": [],
+                      "missing_hotfixes": [], "changes": [], "reboot_required": False, "error": message})
+    hosts.sort(key=lambda h: str(h["host"]))
+    summary: dict[str, t.Any] = {"hosts": len(hosts), **{s: 0 for s in STATUSES}, "reboot_required": 0,
+                                 "by_release": {}}
+    for entry in hosts:
+        summary[entry["status"]] += 1
+        summary["reboot_required"] += 1 if entry.get("reboot_required") else 0
+        release = (entry.get("release") or {}).get("name") or "unknown"
+        counts = summary["by_release"].setdefault(release, {"hosts": 0, "compliant": 0})
+        counts["hosts"] += 1
+        counts["compliant"] += 1 if entry["status"] == "compliant" else 0
+    return {"schema_version": REPORT_SCHEMA_VERSION, "generated_at": generated_at, "mode": mode,
+            "profile": profile, "summary": summary, "hosts": hosts}
+
+
+def render_json(report: t.Mapping[str, t.Any]) -> str:
+    return json.dumps(report, indent=2, sort_keys=True, default=str) + "\n"
+
+
+def _finding_line(finding: t.Mapping[str, t.Any]) -> str:
+    return f"{finding.get('id')}: {finding.get('message')} -> {finding.get('remediation')}"
+
+
+def render_junit(report: t.Mapping[str, t.Any]) -> str:
+    """One test case per host: noncompliant/unsupported are failures, unreachable/failed are errors."""
+    hosts = report["hosts"]
+    failures = sum(1 for h in hosts if h["status"] in ("noncompliant", "unsupported"))
+    errors = sum(1 for h in hosts if h["status"] in ("unreachable", "failed"))
+    suite = ET.Element("testsuite", name=f"tlsready.{report['mode']}", tests=str(len(hosts)),
+                       failures=str(failures), errors=str(errors), skipped="0", timestamp=report["generated_at"])
+    for host in hosts:
+        case = ET.SubElement(suite, "testcase", classname=f"tlsready.{report['profile']}", name=str(host["host"]))
+        release = host.get("release") or {}
+        props = ET.SubElement(case, "properties")
+        for key in ("name", "build", "architecture"):
+            ET.SubElement(props, "property", name=f"release.{key}", value=str(release.get(key) or ""))
+        findings = [f for f in host.get("findings") or [] if f.get("severity") == "error"]
+        if host["status"] in ("noncompliant", "unsupported"):
+            failure = ET.SubElement(case, "failure", message=f"{len(findings)} findings", type=host["status"])
+            failure.text = "\n".join(_finding_line(f) for f in findings)
+        elif host["status"] in ("unreachable", "failed"):
+            error = ET.SubElement(case, "error", message=str(host.get("error") or host["status"]), type=host["status"])
+            error.text = str(host.get("error") or "")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+
+
+def _cell(value: t.Any) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start like a formula; a leading quote keeps them text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def render_csv(report: t.Mapping[str, t.Any]) -> str:
+    """One row per host and finding; a host without findings gets one row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["host", "status", "release", "build", "architecture", "finding_id", "severity", "message",
+                     "remediation", "missing_hotfixes", "reboot_required"])
+    for host in report["hosts"]:
+        release = host.get("release") or {}
+        base = [host["host"], host["status"], release.get("name"), release.get("build"), release.get("architecture")]
+        tail = [" ".join(host.get("missing_hotfixes") or []), host.get("reboot_required")]
+        findings = host.get("findings") or []
+        if host.get("error"):
+            findings = [{"id": host["status"], "severity": "error", "message": host["error"], "remediation": ""}]
+        for finding in findings or [{}]:
+            row = base + [finding.get("id"), finding.get("severity"), finding.get("message"), finding.get("remediation")]
+            writer.writerow([_cell(v) for v in row + tail])
+    return out.getvalue()
+
+
+_CSS = """body{font-family:Segoe UI,Arial,sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.4em}.cards{display:flex;gap:1em;flex-wrap:wrap;margin:1em 0}
+.card{border:1px solid #ccc;border-radius:6px;padding:.6em 1.2em;min-width:8em}
+.card b{display:block;font-size:1.8em}table{border-collapse:collapse;width:100%;margin:1em 0}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}
+.compliant{color:#176317}.noncompliant,.failed{color:#a11}.unsupported,.unreachable{color:#8a5a00}
+details{margin:.2em 0}code{font-size:.9em}.hidden{display:none}"""
+
+_JS = """function f(){var q=document.getElementById('q').value.toLowerCase();
+var on={};document.querySelectorAll('.st').forEach(function(c){on[c.value]=c.checked});
+document.querySelectorAll('tr.host').forEach(function(r){
+var show=r.dataset.host.indexOf(q)>=0&&on[r.dataset.status];r.classList.toggle('hidden',!show)})}"""
+
+
+def render_html(report: t.Mapping[str, t.Any]) -> str:
+    """One self-contained page: summary cards, by-release table, hosts with findings and remediation, filters."""
+    e = html.escape
+    summary = report["summary"]
+    cards = "".join(f'<div class="card {s}">{s}<b id="count-{s}">{summary[s]}</b></div>' for s in STATUSES)
+    releases = "".join(f"<tr><td>{e(name)}</td><td>{c['hosts']}</td><td>{c['compliant']}</td></tr>"
+                       for name, c in sorted(summary["by_release"].items()))
+    rows = []
+    for host in report["hosts"]:
+        release = host.get("release") or {}
+        details = "".join(
+            f"<li><code>{e(str(f.get('id')))}</code> ({e(str(f.get('severity')))}): {e(str(f.get('message')))}"
+            f"<br>Fix: {e(str(f.get('remediation')))}</li>" for f in host.get("findings") or [])
+        changes = "".join(
+            f"<li><code>{e(str(c.get('path')))}\\{e(str(c.get('name')))}</code> {e(str(c.get('type')))}: "
+            f"{e(str(c.get('current')))} &rarr; {e(str(c.get('desired')))}</li>" for c in host.get("changes") or [])
+        body = (f"<ul>{details}</ul>" if details else "") + (f"<p>Registry changes:</p><ul>{changes}</ul>" if changes else "")
+        if host.get("error"):
+            body = f"<p>{e(str(host['error']))}</p>"
+        cell = f"<details><summary>{len(host.get('findings') or [])} findings</summary>{body}</details>" if body else ""
+        rows.append(
+            f'<tr class="host" data-host="{e(str(host["host"]).lower())}" data-status="{host["status"]}">'
+            f'<td>{e(str(host["host"]))}</td><td class="{host["status"]}">{host["status"]}</td>'
+            f'<td>{e(str(release.get("name") or ""))}</td><td>{e(str(release.get("build") or ""))}</td>'
+            f'<td>{e(" ".join(host.get("missing_hotfixes") or []))}</td>'
+            f'<td>{"yes" if host.get("reboot_required") else ""}</td><td>{cell}</td></tr>')
+    boxes = "".join(f'<label><input type="checkbox" class="st" value="{s}" checked onchange="f()"> {s}</label> '
+                    for s in STATUSES)
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>tlsready {e(report['mode'])} "
+            f"report</title><style>{_CSS}</style></head><body><h1>TLS 1.2 readiness: {e(report['mode'])}, profile "
+            f"{e(report['profile'])}</h1><p>Generated {e(report['generated_at'])}; {summary['hosts']} hosts.</p>"
+            f"<div class=\"cards\">{cards}</div><h2>By release</h2><table><tr><th>Release</th><th>Hosts</th>"
+            f"<th>Compliant</th></tr>{releases}</table><h2>Hosts</h2><p><label>Host name <input id=\"q\" "
+            f"oninput=\"f()\"></label> {boxes}</p><table><tr><th>Host</th><th>Status</th><th>Release</th>"
+            f"<th>Build</th><th>Missing updates</th><th>Restart</th><th>Findings and remediation</th></tr>"
+            f"{''.join(rows)}</table><script>{_JS}</script></body></html>\n")
+
+
+_RENDERERS: dict[str, t.Callable[[t.Mapping[str, t.Any]], str]] = {
+    "json": render_json, "xml": render_junit, "csv": render_csv, "html": render_html,
+}
+
+
+def write_reports(report: t.Mapping[str, t.Any], dest: str, formats: t.Sequence[str] = tuple(FORMATS)) -> list[str]:
+    """Write the chosen formats into ``dest`` atomically; return the paths written."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise InputError("formats", f"must be any of {', '.join(FORMATS)}; got {unknown[0]!r}")
+    os.makedirs(dest, exist_ok=True)
+    written = []
+    for fmt in formats:
+        path = os.path.join(dest, FORMATS[fmt])
+        handle, temp = tempfile.mkstemp(prefix=".tlsready-", dir=dest)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(_RENDERERS[fmt](report))
+        os.replace(temp, path)
+        written.append(path)
+    return written
