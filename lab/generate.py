@@ -398,7 +398,7 @@ def merge(*parts: Registry) -> Registry:
     for part in parts:
         for key, values in part.items():
             out.setdefault(key, [])
-            names = {n.lower() for n, _ in out[key]}
+            names = {pair[0].lower() for pair in out[key]}
             out[key].extend((n, v) for n, v in values if n.lower() not in names)
     return out
 
@@ -545,8 +545,8 @@ def lab_hosts() -> list[Host]:
             name="win7-fresh", family="windows_6_1", hostname="PC-0107",
             os_name="Microsoft Windows 7 Professional ", os_version="6.1.7601 Service Pack 1 Build 7601",
             product_id="00371-OEM-8992671-00524", install_date="3/14/2016, 9:12:44 AM",
-            boot_time="3/4/2024, 8:01:10 AM", hotfixes=("KB2479943", "KB2491683", "KB2506212", "KB2533552",
-                                                       "KB976902"),
+            boot_time="3/4/2024, 8:01:10 AM",
+            hotfixes=("KB2479943", "KB2491683", "KB2506212", "KB2533552", "KB976902"),
             registry=_legacy_host(True, WIN7_SUITES_BEFORE_3042058, _W7_NDP, v4=False),
             versions=versions("6.1.7601.17514", "6.1.7601.17514", "6.1.7601.17514", True),
             **_client_pc(domain="WORKGROUP", os_configuration="Standalone Workstation"),
@@ -821,10 +821,10 @@ def systeminfo_fields(host: Host, hostname: str) -> list[tuple[str, list[str]]]:
 def render_systeminfo_csv(host: Host, hostname: str) -> bytes:
     """``systeminfo /fo csv`` as cmd.exe redirects it: OEM code page, CRLF, every field quoted."""
     fields = systeminfo_fields(host, hostname)
-    header = ",".join(f'"{label}"' for label, _ in fields)
+    header = ",".join(f'"{field[0]}"' for field in fields)
     # Multi-line values are joined with commas inside one quoted field; leading spaces of the
     # network card sub-lines are kept, as systeminfo does.
-    row = ",".join('"' + ",".join(lines) + '"' for _, lines in fields)
+    row = ",".join('"' + ",".join(field[1]) + '"' for field in fields)
     return (header + "\r\n" + row + "\r\n").encode("cp437")
 
 
@@ -1039,7 +1039,7 @@ def generate_lab(out: str) -> list[str]:
     members = [(item.host.name, item.host.family) for item in rendered]
     with open(os.path.join(out, "inventory.yml"), "wb") as handle:
         handle.write(render_inventory(members, LAB_HEADER))
-    return [name for name, _ in members]
+    return [member[0] for member in members]
 
 
 def generate_copies(out: str, copies: int) -> list[str]:
@@ -1057,11 +1057,11 @@ def generate_copies(out: str, copies: int) -> list[str]:
               "Each copy has its own host name in systeminfo and wmic output; the registry is the lab host's.")
     with open(os.path.join(out, "inventory.yml"), "wb") as handle:
         handle.write(render_inventory(members, header))
-    return [name for name, _ in members]
+    return [member[0] for member in members]
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--out", help="folder to write hosts/ and inventory.yml into (default: lab/ of this checkout)")
     parser.add_argument("--copies", type=int, help="write this many hosts cycled through the lab (needs --out)")
     args = parser.parse_args(argv)

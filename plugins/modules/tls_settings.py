@@ -38,6 +38,8 @@ attributes:
     support: full
   async:
     support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
     details: In check mode nothing is written and RV(changes) lists what would be written.

@@ -142,7 +142,7 @@ class TestLive:
         plugin = action(tls_facts, {}, live_connection())
         plugin._execute_module = ModuleCalls(load_read_result())
         result = plugin.run(task_vars={})
-        assert [name for name, _ in plugin._execute_module.calls] == ["tlsready.windows.win_tls_read"]
+        assert [call[0] for call in plugin._execute_module.calls] == ["tlsready.windows.win_tls_read"]
         keys = plugin._execute_module.calls[0][1]["keys"]
         assert {"path": r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL", "recursive": True,
                 "x64_only": False} in keys
@@ -158,7 +158,7 @@ class TestLive:
         plugin._execute_module = ModuleCalls(load_read_result(), *([{"changed": True}] * len(changes)))
         result = plugin.run(task_vars={})
         writes = plugin._execute_module.calls[1:]
-        assert [name for name, _ in writes] == ["ansible.windows.win_regedit"] * len(changes)
+        assert [call[0] for call in writes] == ["ansible.windows.win_regedit"] * len(changes)
         assert writes[0][1] == {"path": r"HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols"
                                         r"\TLS 1.2\Client", "name": "Enabled", "data": 1, "type": "dword",
                                 "state": "present"}

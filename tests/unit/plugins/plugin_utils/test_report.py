@@ -1,0 +1,85 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Report writers: counts, one JUnit case per host, CSV rows, a self-contained escaped HTML page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report import (
+    build_report,
+    render_csv,
+    render_html,
+    render_junit,
+    write_reports,
+)
+
+WIN7 = {"name": "Windows 7 SP1", "build": "6.1.7601", "architecture": "x64", "supported": True, "id": "win7sp1"}
+FINDING = {"id": "hotfix.KB3140245.missing", "severity": "error", "message": "KB3140245 is missing",
+           "remediation": "Install KB3140245"}
+
+
+def sample() -> dict:
+    results = [
+        {"host": "pc-b", "compliant": False, "release": WIN7, "findings": [FINDING], "missing_hotfixes": ["KB3140245"],
+         "changes": [], "reboot_required": True},
+        {"host": "pc-a", "compliant": True, "release": WIN7, "findings": [], "missing_hotfixes": [], "changes": []},
+        {"host": "<script>x</script>", "compliant": False, "findings": [],
+         "release": {"name": "Windows 7 (6.1.7600, client)", "supported": False}},
+        {"host": "pc-off", "unreachable": True, "error": "timed out"},
+    ]
+    return build_report(results, {"pc-gone": ("failed", "no tlsready result recorded")}, "audit", "m365_client",
+                        "2026-11-25T03:00:00+00:00")
+
+
+def test_summary_counts_every_status() -> None:
+    summary = sample()["summary"]
+    assert {k: summary[k] for k in ("hosts", "compliant", "noncompliant", "unsupported", "unreachable", "failed",
+                                    "reboot_required")} == {
+        "hosts": 5, "compliant": 1, "noncompliant": 1, "unsupported": 1, "unreachable": 1, "failed": 1,
+        "reboot_required": 1}
+    assert summary["by_release"]["Windows 7 SP1"] == {"hosts": 2, "compliant": 1}
+    assert [h["host"] for h in sample()["hosts"]][-1] == "pc-off"
+
+
+def test_junit_one_case_per_host_with_failures_and_errors() -> None:
+    suite = ET.fromstring(render_junit(sample()))
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert len(cases) == 5 and suite.get("tests") == "5"
+    assert (suite.get("failures"), suite.get("errors")) == ("2", "2")
+    assert "hotfix.KB3140245.missing: KB3140245 is missing -> Install KB3140245" in cases["pc-b"].find("failure").text
+    assert cases["pc-off"].find("error").get("type") == "unreachable"
+    assert cases["pc-a"].find("failure") is None and cases["pc-a"].find("error") is None
+
+
+def test_csv_rows_per_finding_and_no_formula_injection() -> None:
+    report = sample()
+    report["hosts"][0]["findings"] = [dict(FINDING, message="=HYPERLINK(1)")]
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert len(rows) == 5
+    assert [r["finding_id"] for r in rows if r["host"] == "pc-b"] == ["hotfix.KB3140245.missing"]
+    assert any(r["message"] == "'=HYPERLINK(1)" for r in rows)
+    assert [r["status"] for r in rows if r["host"] == "pc-off"] == ["unreachable"]
+
+
+def test_html_is_self_contained_and_escaped() -> None:
+    page = render_html(sample())
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "http://" not in page and "https://" not in page and "src=" not in page
+    assert 'id="count-compliant">1<' in page and 'id="count-unreachable">1<' in page
+
+
+def test_write_reports(tmp_path: os.PathLike[str]) -> None:
+    files = write_reports(sample(), str(tmp_path))
+    assert sorted(os.path.basename(f) for f in files) == ["report.csv", "report.html", "report.json", "report.xml"]
+    with open(os.path.join(str(tmp_path), "report.json"), encoding="utf-8") as handle:
+        assert json.load(handle)["schema_version"] == 1
+    with pytest.raises(InputError, match=r"^formats: must be any of json, xml, csv, html; got 'pdf'$"):
+        write_reports(sample(), str(tmp_path), ["pdf"])
