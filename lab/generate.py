@@ -35,6 +35,7 @@ import argparse
 import atexit
 import dataclasses
 import importlib
+import json
 import os
 import shutil
 import sys
@@ -937,6 +938,85 @@ def load_renderer() -> tuple[t.Callable[..., bytes], t.Callable[[str, t.Any], t.
     return regfile.render_reg, state.RegValue
 
 
+# ---------------------------------------------------------------------------- live reads
+# What plugins/modules/win_tls_read.ps1 returns on each lab host, built from the host model
+# (not from the rendered exports), so that the unit tests can compare the live and offline paths.
+
+_PRODUCT_TYPES = (("domain controller", "LanmanNt"), ("workstation", "WinNT"), ("server", "ServerNT"))
+
+
+def _read_keys() -> tuple[t.Any, ...]:
+    load_renderer()  # makes the collection importable
+    return importlib.import_module("ansible_collections.tlsready.windows.plugins.plugin_utils._sources").READ_KEYS
+
+
+def _live_value(kind: str, data: t.Any) -> t.Any:
+    if kind == "multi_sz":
+        return list(data)
+    if kind in ("binary", "none"):
+        return bytes(data).hex()
+    return data
+
+
+def render_live_read(host: Host) -> dict[str, t.Any]:
+    """The win_tls_read result for ``host``, as documented in plugins/modules/win_tls_read.py RETURN."""
+    registry: list[dict[str, t.Any]] = []
+    missing: list[str] = []
+    for source in _read_keys():
+        if source.x64_only and not host.x64:
+            continue
+        keys = export_keys(host.registry, source.path)
+        if keys is None:
+            missing.append(source.path)
+            continue
+        for key, values in keys:
+            if key.lower() == source.path.lower() or source.recursive:
+                registry.extend({"path": key, "name": name, "type": kind, "data": _live_value(kind, data)}
+                                for name, (kind, data) in values)
+    version = host.os_version.split()[0]
+    service_pack = host.os_version.split("Service Pack ")[1].split()[0] if "Service Pack " in host.os_version else "0"
+    configuration = host.os_configuration.lower()
+    files = {}
+    for name, path in zip(_read_files(), FILES):
+        files[name] = {"path": path, "version": host.versions.get(path.lower())}
+    return {
+        "changed": False,
+        "os": {
+            "caption": host.os_name.replace("Microsoft ", "", 1).strip(),
+            "version": version,
+            "csd_version": int(service_pack) * 256,
+            "product_type": next(code for label, code in _PRODUCT_TYPES if label in configuration),
+            "processor_architecture": "AMD64" if host.x64 else "x86",
+            "hostname": host.hostname,
+            # Server 2008 SP2 cannot run WMF 5.1 (ansible-core 2.16+ then refuses it: audit it offline).
+            "powershell_version": "3.0" if version.startswith("6.0") else "5.1.14409.1005" if version.startswith("6.") else "5.1.19041.4291",
+        },
+        "hotfixes": list(host.hotfixes),
+        "files": files,
+        "registry": registry,
+        "missing_keys": missing,
+        "reboot_pending_keys": [],
+        "problems": [],
+    }
+
+
+def _read_files() -> tuple[str, ...]:
+    load_renderer()
+    return importlib.import_module("ansible_collections.tlsready.windows.plugins.plugin_utils._sources").READ_FILES
+
+
+def write_live_reads(out: str) -> list[str]:
+    """Write ``<host name>.json`` (the win_tls_read result) for every lab host into ``out``."""
+    os.makedirs(out, exist_ok=True)
+    names = []
+    for host in lab_hosts():
+        with open(os.path.join(out, f"{host.name}.json"), "w", encoding="utf-8", newline="\n") as handle:
+            json.dump(render_live_read(host), handle, indent=1, sort_keys=True)
+            handle.write("\n")
+        names.append(host.name)
+    return names
+
+
 # ---------------------------------------------------------------------------- writing
 
 
@@ -1064,7 +1144,13 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--out", help="folder to write hosts/ and inventory.yml into (default: lab/ of this checkout)")
     parser.add_argument("--copies", type=int, help="write this many hosts cycled through the lab (needs --out)")
+    parser.add_argument("--live-reads", metavar="DIR",
+                        help="write instead the win_tls_read result of each lab host as DIR/<host>.json")
     args = parser.parse_args(argv)
+    if args.live_reads:
+        names = write_live_reads(os.path.abspath(args.live_reads))
+        print(f"wrote {len(names)} win_tls_read results under {os.path.abspath(args.live_reads)}")
+        return 0
     if args.copies is not None:
         if args.out is None:
             parser.error("--copies needs --out: the committed lab/ holds the lab hosts only")

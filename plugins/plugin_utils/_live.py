@@ -11,7 +11,10 @@ from ._sources import READ_FILES, READ_KEYS
 from ._state import REG_TYPES, HostState, RegValue, parse_version
 
 _FIELD = "win_tls_read result"
-_PRODUCT_TYPES = {1: "client", 2: "server", 3: "server"}
+# HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions ProductType, as Win32_OperatingSystem numbers it.
+_PRODUCT_TYPES = {"winnt": "client", "lanmannt": "server", "servernt": "server"}
+# PROCESSOR_ARCHITECTURE of the machine environment.
+_ARCHITECTURES = {"amd64": "x64", "x86": "x86", "arm64": "arm64"}
 # Raw errors a modern controller gets from a host that speaks only TLS 1.0 over WinRM HTTPS [S31][S32].
 _TLS_ERRORS = ("unsupported_protocol", "unsupported protocol", "wrong version number", "dh key too small",
                "tlsv1 alert protocol version", "eof occurred in violation of protocol", "sslerror")
@@ -26,39 +29,61 @@ def read_module_args() -> dict[str, t.Any]:
 
 
 def state_from_read_result(result: t.Mapping[str, t.Any]) -> HostState:
-    """Convert a win_tls_read result into a HostState.
+    """Convert a win_tls_read result (see the module's RETURN) into a HostState.
 
     Raises:
         InputError: naming the first field of the result that is missing or malformed.
     """
     try:
-        os_info = result["os"]
-        product = _PRODUCT_TYPES.get(int(os_info["product_type"]))
-        if product is None:
-            raise InputError(f"{_FIELD}.os.product_type", f"expected 1, 2 or 3, got {os_info['product_type']!r}")
-        version = parse_version(str(os_info["version"]))
-        state = HostState(
-            hostname=str(os_info.get("hostname", "")),
-            os_name=str(os_info.get("caption", "")),
-            version=(version + (0, 0, 0))[:3],  # type: ignore[arg-type]
-            service_pack=int(os_info.get("service_pack_major") or 0),
-            product_type=product,
-            architecture=str(os_info["architecture"]),
-            hotfixes=frozenset(str(h).strip().upper() for h in result["hotfixes"]),
-            source="live",
-            reboot_pending=bool(result.get("reboot_pending", False)),
-            problems=[str(p) for p in result.get("problems", [])],
-        )
-        for item in result["registry"]:
-            state.set(str(item["path"]), str(item["name"]), _value(item))
-        for entry in dict(result["files"]).values():
-            if entry.get("version"):
-                state.file_versions[str(entry["path"]).lower()] = parse_version(str(entry["version"]))
-    except KeyError as err:
-        raise InputError(f"{_FIELD}.{err.args[0]}", "is missing") from None
+        return _convert(result)
     except (TypeError, ValueError, AttributeError) as err:
-        raise InputError(_FIELD, f"is malformed: {err}") from None
+        raise InputError(_FIELD, f"is malformed: {err!s}") from None
+
+
+def _convert(result: t.Mapping[str, t.Any]) -> HostState:
+    os_info = _get(result, "os", dict)
+    version = parse_version(_get(os_info, "version", str, "os."))
+    if len(version) != 3:
+        raise InputError(f"{_FIELD}.os.version", f"expected major.minor.build, got {os_info['version']!r}")
+    state = HostState(
+        hostname=str(os_info.get("hostname") or ""),
+        os_name=str(os_info.get("caption") or ""),
+        version=version,  # type: ignore[arg-type]
+        service_pack=int(os_info.get("csd_version") or 0) >> 8,
+        product_type=_lookup(_PRODUCT_TYPES, _get(os_info, "product_type", str, "os."), "os.product_type"),
+        architecture=_lookup(_ARCHITECTURES, _get(os_info, "processor_architecture", str, "os."), "os.processor_architecture"),
+        hotfixes=frozenset(str(h).strip().upper() for h in _get(result, "hotfixes", list)),
+        source="live",
+        reboot_pending=bool(result.get("reboot_pending_keys")),
+        problems=[str(p) for p in result.get("problems") or []],
+    )
+    for index, item in enumerate(_get(result, "registry", list)):
+        try:
+            state.set(str(item["path"]), str(item["name"]), _value(item))
+        except (KeyError, TypeError, ValueError) as err:
+            raise InputError(f"{_FIELD}.registry[{index}]", f"is malformed: {err!s}") from None
+    for name, entry in _get(result, "files", dict).items():
+        if not isinstance(entry, dict) or "path" not in entry:
+            raise InputError(f"{_FIELD}.files[{name!r}]", "must be a mapping with path and version")
+        if entry.get("version"):
+            state.file_versions[str(entry["path"]).lower()] = parse_version(str(entry["version"]))
     return state
+
+
+def _get(mapping: t.Mapping[str, t.Any], key: str, kind: type, prefix: str = "") -> t.Any:
+    if key not in mapping:
+        raise InputError(f"{_FIELD}.{prefix}{key}", "is missing")
+    value = mapping[key]
+    if not isinstance(value, kind):
+        raise InputError(f"{_FIELD}.{prefix}{key}", f"must be a {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _lookup(table: dict[str, str], raw: str, field: str) -> str:
+    try:
+        return table[raw.lower()]
+    except KeyError:
+        raise InputError(f"{_FIELD}.{field}", f"expected one of {', '.join(sorted(table))}, got {raw!r}") from None
 
 
 def _value(item: t.Mapping[str, t.Any]) -> RegValue:

@@ -210,7 +210,7 @@ class TestLive:
         plugin = action(tls_facts, {}, live_connection())
         plugin._execute_module = ModuleCalls(read)
         result = plugin.run(task_vars={})
-        assert result == {"failed": True, "msg": "win_tls_read result.version: is missing"}
+        assert result == {"failed": True, "msg": "win_tls_read result.os.version: is missing"}
 
     def test_hotfix_installs_from_msu_files(self) -> None:
         plugin = action(tls_hotfix, {"source": r"\\files\msu"}, live_connection())
