@@ -106,5 +106,5 @@ def failure_hint(message: str) -> str | None:
         return None
     return ("The host probably offers only TLS 1.0 over WinRM HTTPS, which a modern controller refuses. "
             "Connect over HTTP 5985 with message encryption instead (ansible_port: 5985, "
-            "ansible_winrm_scheme: http, ansible_winrm_transport: ntlm, kerberos or credssp, "
+            "ansible_winrm_scheme: http, ansible_winrm_transport: ntlm or kerberos, "
             "ansible_winrm_message_encryption: always); see docs/connecting-to-unremediated-hosts.md.")
