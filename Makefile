@@ -124,7 +124,7 @@ ifdef SPLIT_VALIDATE_MODULES
 endif
 	cd $(SANITY_ROOT) && ansible-test sanity --color no --python $(TEST_PYTHON) $(SANITY_SKIP)
 ifdef SPLIT_VALIDATE_MODULES
-	cd $(SANITY_ROOT) && targets=$$(find plugins -type f ! -name '*.ps1' ! -name '*.psm1' ! -name '*.psd1' | sort); \
+	cd $(SANITY_ROOT) && targets=$$(find plugins -type f ! -path '*/__pycache__/*' ! -name '*.ps1' ! -name '*.psm1' ! -name '*.psd1' | sort); \
 	  if [ -n "$$targets" ]; then ansible-test sanity --color no --python $(TEST_PYTHON) --test validate-modules $$targets; fi
 endif
 

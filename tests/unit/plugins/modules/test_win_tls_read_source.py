@@ -27,7 +27,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._state import REG
 ROOT = Path(__file__).resolve().parents[4]
 SCRIPT = (ROOT / "plugins" / "modules" / "win_tls_read.ps1").read_text(encoding="utf-8")
 DOCS = yaml.safe_load(win_tls_read.DOCUMENTATION)
-RETURN = yaml.safe_load(win_tls_read.RETURN)
+RETURNED = yaml.safe_load(win_tls_read.RETURN)
 RECORDED = sorted((ROOT / "tests" / "unit" / "fixtures" / "live").rglob("*.json"))
 
 
@@ -86,15 +86,15 @@ def test_the_controller_sends_only_documented_arguments() -> None:
 
 def test_every_result_key_is_documented_and_set() -> None:
     set_keys = set(re.findall(r"^\$module\.Result\.(\w+) =", SCRIPT, re.MULTILINE))
-    assert set_keys == set(RETURN)
+    assert set_keys == set(RETURNED)
 
 
 def test_os_and_registry_entries_match_their_documentation() -> None:
     os_keys = set(re.findall(r"^\s+(\w+) = ", block("$module.Result.os ="), re.MULTILINE))
-    assert os_keys == set(RETURN["os"]["contains"])
+    assert os_keys == set(RETURNED["os"]["contains"])
     entry = re.search(r"\$registry\.Add\(@\{ (.*) \}\)", SCRIPT)
     assert entry is not None
-    assert set(re.findall(r"(\w+) = ", entry.group(1))) == set(RETURN["registry"]["contains"])
+    assert set(re.findall(r"(\w+) = ", entry.group(1))) == set(RETURNED["registry"]["contains"])
 
 
 def test_value_types_are_the_ones_the_controller_knows() -> None:
@@ -105,10 +105,10 @@ def test_value_types_are_the_ones_the_controller_knows() -> None:
 @pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
 def test_recorded_results_have_the_documented_shape(path: Path) -> None:
     result = json.loads(path.read_text(encoding="utf-8"))
-    assert set(result) - {"changed", "invocation"} == set(RETURN)
-    assert set(result["os"]) == set(RETURN["os"]["contains"])
+    assert set(result) - {"changed", "invocation"} == set(RETURNED)
+    assert set(result["os"]) == set(RETURNED["os"]["contains"])
     for entry in result["registry"]:
-        assert set(entry) == set(RETURN["registry"]["contains"]) and entry["type"] in REG_TYPES
+        assert set(entry) == set(RETURNED["registry"]["contains"]) and entry["type"] in REG_TYPES
         assert entry["path"].startswith("HKLM\\")
     assert state_from_read_result(result).source == "live"
 
