@@ -9,6 +9,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
     POLICY_SPEC,
     STATE_SPEC,
     TlsActionBase,
+    unreadable_message,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import write_bundle
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID, Release
@@ -44,6 +45,8 @@ class ActionModule(TlsActionBase):
                                     "reboot_required": False}
         if not missing or not args["install"]:
             return result
+        if state.problems:
+            return {**result, "failed": True, "msg": unreadable_message(state)}
         folder = self._tls_offline_folder()
         if folder is None and args["method"] == "msu" and not args["source"]:
             raise InputError("source", "is required to install updates with method=msu on a live host "

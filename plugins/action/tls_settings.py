@@ -11,6 +11,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
     POLICY_SPEC,
     STATE_SPEC,
     TlsActionBase,
+    unreadable_message,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
     APPLIED,
@@ -50,6 +51,9 @@ class ActionModule(TlsActionBase):
                     "blocked": evaluation.blocked, "evaluation": evaluation.to_dict(),
                     "msg": "Nothing was changed. " + " ".join(guards)}
         changes = evaluation.changes
+        if changes and state.problems:
+            return {"failed": True, "changed": False, "changes": [], "reboot_required": False,
+                    "evaluation": evaluation.to_dict(), "msg": unreadable_message(state)}
         result: dict[str, t.Any] = {"changed": bool(changes), "diff": change_diff(changes),
                                     "evaluation": evaluation.to_dict()}
         if not changes:

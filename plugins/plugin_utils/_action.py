@@ -33,6 +33,13 @@ POLICY_SPEC: dict[str, dict[str, t.Any]] = {
 STATE_SPEC: dict[str, dict[str, t.Any]] = {"state": {"type": "dict"}}
 
 
+def unreadable_message(state: HostState) -> str:
+    """The refusal to change a host whose state was not fully read."""
+    return ("Nothing was changed: tlsready could not read " + "; ".join(state.problems) +
+            ". It does not change what it cannot read; fix the access (an administrator account reads everything) "
+            "and run again.")
+
+
 class LiveReadError(TlsReadyError):
     """The read module failed on a live host."""
 
