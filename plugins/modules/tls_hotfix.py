@@ -29,6 +29,7 @@ options:
         C(windows6.1-kb3140245-x64*.msu) (Windows 7 / 2008 R2), C(windows8-rt-kb3140245-x64*.msu)
         (Windows 8 / 2012), C(windows8.1-kb2919355-x64*.msu) (8.1 / 2012 R2), C(windows6.0-kb4019276-x64*.msu) (2008 SP2).
       - Required on live hosts with O(method=msu).
+      - The file names per release, update and architecture are listed in C(docs/hotfix-files.md) of the collection.
     type: str
   method:
     description:

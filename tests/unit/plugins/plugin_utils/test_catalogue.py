@@ -135,3 +135,21 @@ def test_unknown_build_is_never_guessed() -> None:
 
 def test_vista_is_not_taken_for_server_2008() -> None:
     assert isinstance(identify_release(_state((6, 0, 6002), "client", 2)), UnknownRelease)
+
+
+def test_hotfix_file_table_in_docs_matches_the_catalogue() -> None:
+    """docs/hotfix-files.md lists exactly the .msu names tls_hotfix looks for."""
+    from pathlib import Path
+
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import hotfixes_for
+
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "hotfix-files.md").read_text(encoding="utf-8")
+    rows = [line for line in doc.splitlines() if line.startswith("| ") and ".msu" in line]
+    expected = []
+    for release in RELEASES:
+        for hotfix in hotfixes_for(release):
+            x64 = hotfix.msu_pattern(release, "x64")
+            x86 = "(no 32-bit edition)" if release.product_type == "server" and release.family != "6.0" \
+                else f"`{hotfix.msu_pattern(release, 'x86')}`"
+            expected.append(f"| {release.name} | {hotfix.kb} | `{x64}` | {x86} |")
+    assert rows == expected
