@@ -13,6 +13,9 @@ import json
 import os
 import typing as t
 
+import pytest
+from ansible.errors import AnsibleConnectionFailure
+
 from ansible_collections.tlsready.windows.plugins.action import tls_facts, tls_hotfix, tls_settings
 
 from .test_tls_actions import ModuleCalls, action, live_connection
@@ -68,3 +71,24 @@ def test_a_missing_key_takes_the_release_default_and_is_created() -> None:
     assert winhttp and winhttp[0]["before"] is None and winhttp[0]["result"] == "changed"
     written = [args for name, args in calls.calls if name == "ansible.windows.win_regedit"]
     assert any(w["path"] == WINHTTP.replace("HKLM", "HKLM:", 1) and w["name"] == "DefaultSecureProtocols" for w in written)
+
+
+def test_tls_1_0_only_host_is_unreachable_with_the_advice() -> None:
+    """The raw pywinrm error of an unremediated host over HTTPS gets the connection advice."""
+    raw = ("ntlm: HTTPSConnectionPool(host='pc-0042', port=5986): Max retries exceeded with url: /wsman (Caused by "
+           "SSLError(SSLError(1, '[SSL: UNSUPPORTED_PROTOCOL] unsupported protocol (_ssl.c:1006)')))")
+    plugin = action(tls_facts, {}, live_connection(scheme="https", port=5986))
+    plugin._execute_module = ModuleCalls(AnsibleConnectionFailure(raw))
+    with pytest.raises(AnsibleConnectionFailure) as caught:
+        plugin.run(task_vars={})
+    message = str(caught.value)
+    assert message.startswith(raw) and "ansible_port: 5985" in message
+    assert "connecting-to-unremediated-hosts.md" in message
+
+
+def test_other_connection_failures_are_left_alone() -> None:
+    plugin = action(tls_facts, {}, live_connection())
+    plugin._execute_module = ModuleCalls(AnsibleConnectionFailure("ntlm: the specified credentials were rejected by the server"))
+    with pytest.raises(AnsibleConnectionFailure) as caught:
+        plugin.run(task_vars={})
+    assert str(caught.value) == "ntlm: the specified credentials were rejected by the server"
