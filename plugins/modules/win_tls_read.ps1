@@ -117,7 +117,8 @@ Function Test-MachineKey([string]$SubKey) {
     return $true
 }
 
-foreach ($entry in $module.Params.keys) {
+# An indexer, not .keys: on a dictionary, .Keys could be read as the property of that name.
+foreach ($entry in $module.Params['keys']) {
     $path = $entry.path
     if (-not $path.StartsWith('HKLM\', [StringComparison]::OrdinalIgnoreCase)) {
         $module.FailJson("keys: every path must start with 'HKLM\', got '$path'")
@@ -129,7 +130,7 @@ foreach ($entry in $module.Params.keys) {
 }
 
 $files = @{}
-foreach ($name in $module.Params.files) {
+foreach ($name in $module.Params['files']) {
     $path = [Environment]::ExpandEnvironmentVariables($name)
     $lookup = $path
     if ($is64BitOs -and -not [Environment]::Is64BitProcess) {
