@@ -41,7 +41,7 @@ endif
 
 HAVE_PWSH := $(shell command -v pwsh 2>/dev/null)
 
-.PHONY: help venv build sanity-copy sanity units lint molecule molecule-windows test demo demo-run clean
+.PHONY: help venv build sanity-copy sanity units lint browser lab-tests molecule molecule-windows test demo demo-run clean
 
 help:
 	@echo "make test              venv, build, sanity, units, lint, molecule, molecule-windows"
@@ -164,6 +164,14 @@ molecule-windows: venv
 	$(MAKE) --no-print-directory build; \
 	molecule test -s windows
 
+# ---------------------------------------------------------------- browser
+# Debian's Chromium renders report.html in tests/lab/test_report_html.py (headless screenshot).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then echo "== browser: $$(chromium --version)"; \
+	else echo "== browser: installing Debian's chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null && chromium --version; fi
+
 # ---------------------------------------------------------------- lab playbooks
 # The real playbooks against a copy of the offline lab, with the installed tarball.
 lab-tests: build
@@ -172,7 +180,7 @@ lab-tests: build
 
 # ---------------------------------------------------------------- test
 # Make stops at the first failing step, so reaching this recipe means every step passed.
-TEST_STEPS := venv build sanity units lint lab-tests molecule molecule-windows
+TEST_STEPS := venv build sanity units lint browser lab-tests molecule molecule-windows
 
 test: $(TEST_STEPS)
 	@echo "make test: every step passed ($(TEST_STEPS))"

@@ -135,9 +135,19 @@ th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}t
 details{margin:.2em 0}code{font-size:.9em}.hidden{display:none}"""
 
 _JS = """function f(){var q=document.getElementById('q').value.toLowerCase();
+var rel=document.getElementById('rel').value,fid=document.getElementById('fid').value.toLowerCase();
 var on={};document.querySelectorAll('.st').forEach(function(c){on[c.value]=c.checked});
-document.querySelectorAll('tr.host').forEach(function(r){
-var show=r.dataset.host.indexOf(q)>=0&&on[r.dataset.status];r.classList.toggle('hidden',!show)})}"""
+var shown=0;document.querySelectorAll('tr.host').forEach(function(r){
+var show=r.dataset.host.indexOf(q)>=0&&on[r.dataset.status]&&(!rel||r.dataset.release===rel)
+&&(!fid||r.dataset.findings.indexOf(fid)>=0);r.classList.toggle('hidden',!show);if(show)shown++});
+document.getElementById('shown').textContent=shown}
+function h(){var p={};location.hash.slice(1).split('&').forEach(function(kv){var i=kv.indexOf('=');
+if(i>0)p[kv.slice(0,i)]=decodeURIComponent(kv.slice(i+1))});
+if(p.q)document.getElementById('q').value=p.q;if(p.release)document.getElementById('rel').value=p.release;
+if(p.finding)document.getElementById('fid').value=p.finding;
+if(p.status){var w=p.status.split(',');document.querySelectorAll('.st').forEach(function(c){c.checked=w.indexOf(c.value)>=0})}
+f()}
+document.addEventListener('DOMContentLoaded',h);window.addEventListener('hashchange',h);"""
 
 
 def render_html(report: t.Mapping[str, t.Any]) -> str:
@@ -160,12 +170,15 @@ def render_html(report: t.Mapping[str, t.Any]) -> str:
         if host.get("error"):
             body = f"<p>{e(str(host['error']))}</p>"
         cell = f"<details><summary>{len(host.get('findings') or [])} findings</summary>{body}</details>" if body else ""
+        finding_ids = " ".join(str(f.get("id")).lower() for f in host.get("findings") or [])
         rows.append(
-            f'<tr class="host" data-host="{e(str(host["host"]).lower())}" data-status="{host["status"]}">'
+            f'<tr class="host" data-host="{e(str(host["host"]).lower())}" data-status="{host["status"]}" '
+            f'data-release="{e(str(release.get("name") or "unknown"))}" data-findings="{e(finding_ids)}">'
             f'<td>{e(str(host["host"]))}</td><td class="{host["status"]}">{host["status"]}</td>'
             f'<td>{e(str(release.get("name") or ""))}</td><td>{e(str(release.get("build") or ""))}</td>'
             f'<td>{e(" ".join(host.get("missing_hotfixes") or []))}</td>'
             f'<td>{"yes" if host.get("reboot_required") else ""}</td><td>{cell}</td></tr>')
+    options = "".join(f'<option value="{e(name)}">{e(name)}</option>' for name in sorted(summary["by_release"]))
     boxes = "".join(f'<label><input type="checkbox" class="st" value="{s}" checked onchange="f()"> {s}</label> '
                     for s in STATUSES)
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>tlsready {e(report['mode'])} "
@@ -173,7 +186,10 @@ def render_html(report: t.Mapping[str, t.Any]) -> str:
             f"{e(report['profile'])}</h1><p>Generated {e(report['generated_at'])}; {summary['hosts']} hosts.</p>"
             f"<div class=\"cards\">{cards}</div><h2>By release</h2><table><tr><th>Release</th><th>Hosts</th>"
             f"<th>Compliant</th></tr>{releases}</table><h2>Hosts</h2><p><label>Host name <input id=\"q\" "
-            f"oninput=\"f()\"></label> {boxes}</p><table><tr><th>Host</th><th>Status</th><th>Release</th>"
+            f"oninput=\"f()\"></label> <label>Release <select id=\"rel\" onchange=\"f()\"><option value=\"\">all"
+            f"</option>{options}</select></label> <label>Finding id <input id=\"fid\" oninput=\"f()\" "
+            f"placeholder=\"e.g. winhttp\"></label> {boxes}</p><p><span id=\"shown\">{summary['hosts']}</span> of "
+            f"<span id=\"count-hosts\">{summary['hosts']}</span> hosts shown.</p><table><tr><th>Host</th><th>Status</th><th>Release</th>"
             f"<th>Build</th><th>Missing updates</th><th>Restart</th><th>Findings and remediation</th></tr>"
             f"{''.join(rows)}</table><script>{_JS}</script></body></html>\n")
 

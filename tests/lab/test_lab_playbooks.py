@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 
+import jsonschema
 import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -45,9 +46,16 @@ def run(lab: str, playbook: str, *extra: str, check: bool = False) -> subprocess
     return done
 
 
+SCHEMA = os.path.join(ROOT, "docs", "schemas", "report-v1.schema.json")
+
+
 def report(path: str) -> dict[str, dict]:
+    """The hosts of ``path``/report.json, which must validate against the published schema."""
     with open(os.path.join(path, "report.json"), encoding="utf-8") as handle:
-        return {h["host"]: h for h in json.load(handle)["hosts"]}
+        document = json.load(handle)
+    with open(SCHEMA, encoding="utf-8") as handle:
+        jsonschema.Draft202012Validator(json.load(handle)).validate(document)
+    return {h["host"]: h for h in document["hosts"]}
 
 
 def tree_digest(path: str) -> dict[str, str]:

@@ -1,0 +1,64 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Hundreds of offline hosts in one run: strategy free, serial waves, fact caching.
+
+The hosts are ``lab/generate.py --copies`` copies of the lab (unique names, the lab's registry).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from test_lab_playbooks import COLLECTIONS, PLAYBOOK, ROOT, report
+
+COPIES = 340  # 20 of each lab host
+
+
+def generate(out: str) -> None:
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "lab", "generate.py"), "--copies", str(COPIES), "--out", out],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def playbook(fleet: str, name: str, *extra: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1",
+                       ANSIBLE_HOME=os.path.join(fleet, ".ansible"), ANSIBLE_FORKS="10", **env)
+    done = subprocess.run([PLAYBOOK, "-i", os.path.join(fleet, "inventory.yml"), f"tlsready.windows.{name}", *extra],
+                          env=environment, capture_output=True, text=True, timeout=1200, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def test_audit_with_strategy_free_and_fact_cache(tmp_path: os.PathLike[str]) -> None:
+    fleet, out, cache = (os.path.join(str(tmp_path), d) for d in ("fleet", "report", "cache"))
+    generate(fleet)
+    playbook(fleet, "audit", "-e", f"tlsready_report_dir={out}", ANSIBLE_STRATEGY="free",
+             ANSIBLE_CACHE_PLUGIN="ansible.builtin.jsonfile", ANSIBLE_CACHE_PLUGIN_CONNECTION=cache)
+    hosts = report(out)
+    assert len(hosts) == COPIES
+    counts: dict[str, int] = {}
+    for entry in hosts.values():
+        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+    # Each lab host is copied 20 times: 1 compliant, 1 unsupported, 15 noncompliant (lab/README.md).
+    assert counts == {"compliant": 20, "unsupported": 20, "noncompliant": 300}
+    cases = ET.parse(os.path.join(out, "report.xml")).getroot().findall("testcase")
+    assert sorted(c.get("name") for c in cases) == sorted(hosts)
+    cached = sorted(os.listdir(cache))
+    assert len(cached) == COPIES
+    with open(os.path.join(cache, cached[0]), encoding="utf-8") as handle:
+        assert "tlsready_state" in json.load(handle)
+
+
+def test_converge_in_waves_reports_every_host(tmp_path: os.PathLike[str]) -> None:
+    fleet, out = os.path.join(str(tmp_path), "fleet"), os.path.join(str(tmp_path), "report")
+    generate(fleet)
+    done = playbook(fleet, "converge", "-e", f"tlsready_report_dir={out}", "-e", "tlsready_wave_size=100",
+                    "-e", f"tlsready_backup_dir={tmp_path}/backups", "--limit", "win7*,win2012*,win10-22h2*")
+    hosts = report(out)
+    limited = [h for h in hosts if h.startswith(("win7", "win2012", "win10-22h2"))]
+    assert done.stdout.count("PLAY [Converge hosts to TLS 1.2 readiness]") == -(-len(limited) // 100)
+    assert all(hosts[h]["status"] == "compliant" for h in limited if not h.startswith("win7-nosp"))

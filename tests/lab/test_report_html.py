@@ -1,0 +1,110 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""report.html of a real lab audit, rendered by Debian's Chromium (headless).
+
+`make test` installs chromium (`make browser`); without it these tests skip and say so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+
+from test_lab_playbooks import COLLECTIONS, PLAYBOOK, ROOT, report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed: run `make browser`")
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+EXTRA_HOST = """    failed_examples:
+      vars:
+        ansible_connection: tlsready.windows.offline
+      hosts:
+        pc-gone:
+          tlsready_offline_path: "{{ inventory_dir }}/hosts/pc-gone-was-never-exported"
+"""
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Audit a copy of the lab plus a host whose export folder does not exist; return the report folder."""
+    lab = str(tmp_path_factory.mktemp("html") / "lab")
+    shutil.copytree(os.path.join(ROOT, "lab"), lab, ignore=shutil.ignore_patterns(".runs"))
+    inventory = os.path.join(lab, "inventory.yml")
+    with open(inventory, encoding="utf-8") as handle:
+        text = handle.read()
+    with open(inventory, "w", encoding="utf-8") as handle:
+        handle.write(text + EXTRA_HOST)
+    out = os.path.abspath(os.path.join(lab, "..", "reports"))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1", ANSIBLE_HOME=os.path.join(lab, ".ansible"))
+    done = subprocess.run([PLAYBOOK, "-i", inventory, "tlsready.windows.audit", "-e", f"tlsready_report_dir={out}"],
+                          env=env, capture_output=True, text=True, timeout=900, check=False)
+    # pc-gone fails, so ansible-playbook exits 2; the report is still written, with pc-gone as failed.
+    assert done.returncode == 2 and "pc-gone" in done.stdout, done.stdout[-3000:]
+    return out
+
+
+def chromium(profile: str, *args: str) -> str:
+    done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def document(audited: str) -> dict:
+    with open(os.path.join(audited, "report.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def test_the_page_renders_non_blank(audited: str, tmp_path: os.PathLike[str]) -> None:
+    png = os.path.join(str(tmp_path), "report.png")
+    chromium(os.path.join(str(tmp_path), "profile"), f"--screenshot={png}", "--window-size=1280,1600",
+             "file://" + os.path.join(audited, "report.html"))
+    with Image.open(png) as image:
+        pixels = image.convert("RGB")
+        assert pixels.size == (1280, 1600)
+        colours = pixels.getcolors(maxcolors=1 << 20) or []
+    inked = sum(count for count, colour in colours if sum(colour) < 600)
+    assert len(colours) > 20, "a rendered page has text in several colours"
+    assert inked > 0.01 * 1280 * 1600, "at least 1% of the page is drawn"
+
+
+def test_the_dom_shows_the_report_figures(audited: str, tmp_path: os.PathLike[str]) -> None:
+    summary = document(audited)["summary"]
+    dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", "file://" + os.path.join(audited, "report.html"))
+    for status in ("compliant", "noncompliant", "unsupported", "unreachable", "failed"):
+        assert re.search(rf'id="count-{status}">{summary[status]}<', dom), status
+    assert summary["failed"] == 1 and summary["hosts"] == 18
+    assert dom.count('<tr class="host"') == summary["hosts"]
+    # The script ran: it filled in how many rows are shown.
+    assert re.search(rf'<span id="shown">{summary["hosts"]}</span>', dom)
+
+
+def test_filters_from_the_address_hide_other_hosts(audited: str, tmp_path: os.PathLike[str]) -> None:
+    hosts = report(audited)
+    with_finding = [h for h, e in hosts.items() if "cipher.no_afd_suite" in {f["id"] for f in e["findings"]}]
+    assert with_finding
+    url = "file://" + os.path.join(audited, "report.html") + "#finding=cipher.no_afd_suite&status=noncompliant,failed"
+    dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", url)
+    visible = re.findall(r'<tr class="host" data-host="([^"]+)"[^>]*>', dom)
+    hidden = re.findall(r'<tr class="host hidden" data-host="([^"]+)"', dom)
+    assert sorted(visible) == sorted(h.lower() for h in with_finding if hosts[h]["status"] == "noncompliant")
+    assert len(visible) + len(hidden) == len(hosts)
+
+
+def test_junit_lists_one_case_per_host(audited: str) -> None:
+    suite = ET.parse(os.path.join(audited, "report.xml")).getroot()
+    cases = suite.findall("testcase")
+    assert sorted(c.get("name") for c in cases) == sorted(report(audited))
+    assert int(suite.get("tests")) == len(cases) == 18
+    assert [c.get("name") for c in cases if c.find("error") is not None] == ["pc-gone"]
+    failures = {c.get("name") for c in cases if c.find("failure") is not None}
+    assert failures == {h for h, e in report(audited).items() if e["status"] in ("noncompliant", "unsupported")}
