@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
+import junitparser
 import pytest
 from PIL import Image
 
@@ -108,3 +109,18 @@ def test_junit_lists_one_case_per_host(audited: str) -> None:
     assert [c.get("name") for c in cases if c.find("error") is not None] == ["pc-gone"]
     failures = {c.get("name") for c in cases if c.find("failure") is not None}
     assert failures == {h for h, e in report(audited).items() if e["status"] in ("noncompliant", "unsupported")}
+
+
+def test_junit_is_read_by_a_junit_parser(audited: str) -> None:
+    """junitparser reads report.xml as CI tools do: one case per host, each verdict where they look for it."""
+    parsed = junitparser.JUnitXml.fromfile(os.path.join(audited, "report.xml"))
+    suites = [parsed] if isinstance(parsed, junitparser.TestSuite) else list(parsed)
+    cases = {case.name: case for suite in suites for case in suite}
+    hosts = report(audited)
+    assert sorted(cases) == sorted(hosts)
+    for name, entry in hosts.items():
+        kinds = sorted(type(r).__name__ for r in cases[name].result)
+        expected = {"compliant": [], "noncompliant": ["Failure"], "unsupported": ["Failure"], "unreachable": ["Error"], "failed": ["Error"]}
+        assert kinds == expected[entry["status"]], name
+    total = sum(suite.tests for suite in suites)
+    assert total == len(hosts)
