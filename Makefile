@@ -1,6 +1,6 @@
 # Build, test and demo targets for the tlsready.windows collection.
 #
-#   make test   venv -> build -> sanity -> units -> lint -> molecule -> molecule-windows
+#   make test   venv -> build -> sanity -> units -> lint -> browser -> lab-tests -> bench-smoke -> molecule -> molecule-windows
 #   make demo   venv -> build -> demo-run
 #
 # Everything runs from the project's own virtualenv ($(VENV)); nothing installed by
@@ -41,11 +41,12 @@ endif
 
 HAVE_PWSH := $(shell command -v pwsh 2>/dev/null)
 
-.PHONY: help venv build sanity-copy sanity units lint browser lab-tests molecule molecule-windows test demo demo-run clean
+.PHONY: help venv build sanity-copy sanity units lint browser lab-tests bench bench-smoke molecule molecule-windows test demo demo-run clean
 
 help:
 	@echo "make test              venv, build, sanity, units, lint, molecule, molecule-windows"
 	@echo "make demo              venv, build, then the offline lab demo"
+	@echo "make bench             benchmark against the usual way (N = 100, 1000); rewrites benchmarks/README.md"
 	@echo "make <step>            one step: venv build sanity units lint molecule molecule-windows"
 	@echo "make clean             remove build/, tests/output/ and the venv"
 	@echo "PYTHON=python3.X make  build the venv with another interpreter"
@@ -178,9 +179,21 @@ lab-tests: build
 	@echo "== lab-tests: audit, converge, check mode, guards, restore on the offline lab"
 	python -m pytest tests/lab -q -p no:cacheprovider
 
+# ---------------------------------------------------------------- benchmarks
+# Round trips, payload bytes and controller time per host against the usual way, on offline
+# lab copies (benchmarks/README.md). bench rewrites the table there; bench-smoke (N = 10, in
+# make test) only checks that the benchmark runs: no timing is ever asserted.
+bench: build
+	@echo "== bench: N = 100 and 1000 offline hosts (several minutes)"
+	python benchmarks/bench.py --hosts 100 1000 --repeat 3 --readme
+
+bench-smoke: build
+	@echo "== bench-smoke: the benchmark on N = 10 offline hosts, once"
+	python benchmarks/bench.py --hosts 10 --repeat 1
+
 # ---------------------------------------------------------------- test
 # Make stops at the first failing step, so reaching this recipe means every step passed.
-TEST_STEPS := venv build sanity units lint browser lab-tests molecule molecule-windows
+TEST_STEPS := venv build sanity units lint browser lab-tests bench-smoke molecule molecule-windows
 
 test: $(TEST_STEPS)
 	@echo "make test: every step passed ($(TEST_STEPS))"

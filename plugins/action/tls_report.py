@@ -9,7 +9,32 @@ import typing as t
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import TlsReadyError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, write_reports
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, host_result, write_reports
+
+
+def recorded(hostvars: t.Any, name: str, var: str) -> t.Any:
+    """Return what host ``name`` recorded in ``var``.
+
+    A registered M(tlsready.windows.tls_facts) result is taken as stored (``raw_get``): a module
+    result holds no template, and templating ``hostvars[name][var]`` walks the whole result,
+    the host's registry included, which at 1,000 hosts cost most of the report's time
+    (benchmarks/README.md). Anything else (a fact set with set_fact, an inventory variable)
+    goes through ``hostvars`` and its templating as before.
+    """
+    raw_get = getattr(hostvars, "raw_get", None)
+    if raw_get is not None:
+        variables = raw_get(name)
+        value = variables.get(var) if isinstance(variables, t.Mapping) else None
+        if isinstance(value, t.Mapping) and registered_facts(value):
+            return value
+    return (hostvars.get(name) or {}).get(var)
+
+
+def registered_facts(value: t.Mapping[str, t.Any]) -> bool:
+    """Whether ``value`` is a registered tls_facts result (read, unreachable or failed)."""
+    if "evaluation" in value and "state" in value:
+        return True
+    return "tlsready_state" not in value and bool(value.get("unreachable") or value.get("failed")) and "msg" in value
 
 
 class ActionModule(ActionBase):
@@ -37,13 +62,15 @@ class ActionModule(ActionBase):
         hostvars = task_vars.get("hostvars", {})
         results, failures = [], {}
         for name in names:
-            found = (hostvars.get(name) or {}).get(args["result_var"])
-            if isinstance(found, t.Mapping):
-                results.append({**found, "host": name})
-            elif args["hosts"] is None and name not in alive:
+            found = recorded(hostvars, name, args["result_var"])
+            if not isinstance(found, t.Mapping) and args["hosts"] is None and name not in alive:
                 failures[name] = ("failed", "the host failed or was unreachable earlier in this play; see the play output")
+                continue
+            entry, failure = host_result(name, found)
+            if entry is not None:
+                results.append(entry)
             else:
-                failures[name] = ("failed", "no tlsready result recorded: the host failed or was not reached")
+                failures[name] = failure or ("failed", "no tlsready result recorded")
         generated = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
         report = build_report(results, failures, args["mode"], args["profile"], generated)
         try:

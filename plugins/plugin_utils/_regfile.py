@@ -270,13 +270,21 @@ def _parse_dword(digits: str, path: str, number: int) -> int:
     return int(digits, 16)
 
 
+_HEX_BYTE = re.compile(r"[0-9a-fA-F]{1,2}")
+# Comma-separated two-digit bytes with optional spaces around the commas (the common case).
+_HEX_PAIRS = re.compile(r"[0-9a-fA-F]{2}(?: *, *[0-9a-fA-F]{2})*")
+
+
 def _parse_hex_bytes(text: str, path: str, number: int) -> bytes:
     text = text.strip()
     if not text:
         return b""
+    if _HEX_PAIRS.fullmatch(text):
+        # reg.exe's own form (two digits per byte): one C-level conversion, not a regex per byte.
+        return bytes.fromhex(text.replace(",", " "))
     tokens = [token.strip() for token in text.split(",")]
-    if not all(re.fullmatch(r"[0-9a-fA-F]{1,2}", token) for token in tokens):
-        bad = next(token for token in tokens if not re.fullmatch(r"[0-9a-fA-F]{1,2}", token))
+    bad = next((token for token in tokens if not _HEX_BYTE.fullmatch(token)), None)
+    if bad is not None:
         raise ExportFormatError(path, f"bad hex byte {_show(bad)}; expected {_HEX_FORM}", number)
     return bytes(int(token, 16) for token in tokens)
 

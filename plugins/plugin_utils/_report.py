@@ -23,6 +23,35 @@ FORMATS = {"json": "report.json", "xml": "report.xml", "csv": "report.csv", "htm
 STATUSES = ("compliant", "noncompliant", "unsupported", "unreachable", "failed")
 
 
+NO_RESULT = "no tlsready result recorded: the host failed or was not reached"
+
+
+def host_result(name: str, found: t.Any) -> tuple[dict[str, t.Any] | None, tuple[str, str] | None]:
+    """Turn what a host recorded into a report result, or a failure (status, message).
+
+    ``found`` is either a result fact (the ``tls12`` role's ``tls12_result``: an evaluation
+    with ``host``), or the registered result of M(tlsready.windows.tls_facts) (the ``audit``
+    role's ``audit_facts``): its ``evaluation`` and ``state.source`` when it read the host,
+    ``unreachable`` or ``failed`` with its message otherwise. Anything else is a failure:
+    a host is never reported compliant without an evaluation.
+    """
+    if not isinstance(found, t.Mapping):
+        return None, ("failed", NO_RESULT)
+    if found.get("unreachable"):
+        return {"host": name, "unreachable": True, "error": str(found.get("error") or found.get("msg") or "unreachable")}, None
+    if found.get("failed"):
+        return None, ("failed", str(found.get("msg") or "the tlsready task failed on this host"))
+    if found.get("skipped"):
+        return None, ("failed", "the tlsready task was skipped on this host: " + str(found.get("skip_reason") or "no result"))
+    evaluation = found.get("evaluation")
+    if isinstance(evaluation, t.Mapping):
+        source = (found.get("state") or {}).get("source")
+        return {**evaluation, "host": name, "source": source}, None
+    if "state" in found or "invocation" in found:
+        return None, ("failed", NO_RESULT)
+    return {**found, "host": name}, None
+
+
 def host_status(result: t.Mapping[str, t.Any]) -> str:
     """Return the status of one host result."""
     if result.get("unreachable"):

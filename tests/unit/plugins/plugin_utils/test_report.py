@@ -15,6 +15,7 @@ import pytest
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report import (
     build_report,
+    host_result,
     render_csv,
     render_html,
     render_junit,
@@ -83,3 +84,24 @@ def test_write_reports(tmp_path: os.PathLike[str]) -> None:
         assert json.load(handle)["schema_version"] == 1
     with pytest.raises(InputError, match=r"^formats: must be any of json, xml, csv, html; got 'pdf'$"):
         write_reports(sample(), str(tmp_path), ["pdf"])
+
+
+def test_a_registered_tls_facts_result_is_a_host_result() -> None:
+    evaluation = {"compliant": True, "release": WIN7, "findings": [], "missing_hotfixes": [], "changes": []}
+    entry, failure = host_result("pc-a", {"changed": False, "evaluation": evaluation, "state": {"source": "live"}})
+    assert failure is None and entry == {**evaluation, "host": "pc-a", "source": "live"}
+    entry, failure = host_result("pc-off", {"unreachable": True, "msg": "timed out", "changed": False})
+    assert failure is None and entry == {"host": "pc-off", "unreachable": True, "error": "timed out"}
+    assert host_result("pc-bad", {"failed": True, "msg": "access denied"}) == (None, ("failed", "access denied"))
+    assert host_result("pc-skip", {"skipped": True, "changed": False})[1][0] == "failed"
+    assert host_result("pc-none", None)[1][0] == "failed"
+    # A result without an evaluation is never compliant.
+    assert host_result("pc-odd", {"changed": False, "state": {}, "invocation": {}})[1][0] == "failed"
+    report = build_report([entry for entry, _f in [host_result("pc-off", {"unreachable": True, "msg": "x"})]], {},
+                          "audit", "m365_client", "2026-11-25T03:00:00+00:00")
+    assert report["hosts"][0]["status"] == "unreachable" and report["summary"]["compliant"] == 0
+
+
+def test_a_set_fact_result_is_taken_as_it_is() -> None:
+    fact = {"host": "pc-b", "compliant": False, "release": WIN7, "findings": [FINDING]}
+    assert host_result("pc-b", fact) == ({**fact, "host": "pc-b"}, None)
