@@ -27,9 +27,35 @@ def host_status(result: t.Mapping[str, t.Any]) -> str:
     """Return the status of one host result."""
     if result.get("unreachable"):
         return "unreachable"
+    if result.get("failed"):
+        # The run failed part way (a restart that timed out, a write that failed): never compliant.
+        return "failed"
     if not (result.get("release") or {}).get("supported", False):
         return "unsupported"
     return "compliant" if result.get("compliant") else "noncompliant"
+
+
+def result_problem(result: t.Mapping[str, t.Any]) -> str | None:
+    """Return why ``result`` is not a host result the report can show, or None when it is one.
+
+    A host result is a role's ``tls12_result`` / ``audit_result`` fact; ``tls_report`` may be pointed
+    (``result_var``) at any host variable, and one that is not such a result is reported as a failure.
+    """
+    if not result.get("unreachable") and "compliant" not in result:
+        return "it has no 'compliant' key"
+    release = result.get("release")
+    if release is not None and not isinstance(release, t.Mapping):
+        return "'release' is not a dictionary"
+    if release is not None and not isinstance(release.get("name"), (str, type(None))):
+        return "'release.name' is not a string"
+    for key in ("findings", "changes", "applied"):
+        items = result.get(key)
+        if items is not None and (not isinstance(items, list) or not all(isinstance(i, t.Mapping) for i in items)):
+            return f"'{key}' is not a list of dictionaries"
+    hotfixes = result.get("missing_hotfixes")
+    if hotfixes is not None and (not isinstance(hotfixes, list) or not all(isinstance(h, str) for h in hotfixes)):
+        return "'missing_hotfixes' is not a list of update ids"
+    return None
 
 
 def build_report(
@@ -50,8 +76,10 @@ def build_report(
         status = host_status(result)
         entry = {"findings": [], "missing_hotfixes": [], "changes": [], "release": None, "compliant": False,
                  "reboot_required": False, "error": None, **dict(result), "status": status}
-        if status == "unreachable":
+        if status in ("unreachable", "failed"):
             entry["compliant"] = False
+            if not isinstance(entry.get("error"), str):
+                entry["error"] = f"the host {status}; see the play output"
         hosts.append(entry)
     for name, (status, message) in failures.items():
         hosts.append({"host": name, "status": status, "compliant": False, "release": None, "findings": [],
