@@ -20,7 +20,8 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._secrets import M
 
 from .test_tls_actions import ModuleCalls, action, live_connection, load_read_result, offline_connection
 
-PASSWORD, TOKEN = "S3cretPl4nted", "TOKENPLANTED123"
+PASSWORD = "S3cretPl4nted"
+TOKEN = "TOKENPLANTED123"
 URL = f"https://user:{PASSWORD}@host/kb?sig={TOKEN}"
 SHARE = f"\\\\admin:{PASSWORD}@files\\msu"
 SOURCES = [URL, SHARE, f"https://host/kb/?sv=2022&sig={TOKEN}&se=2030", f"https://user:{PASSWORD}@host:8443/kb#{TOKEN}"]
