@@ -221,9 +221,13 @@ NAMES = st.text(string.ascii_letters + string.digits + "_.-", min_size=1, max_si
 JUNK_TEXT = st.text(string.ascii_letters + string.digits + " _.-:/\\", max_size=16)
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.floats(allow_nan=False, width=32),
                     st.text(max_size=12))
-JSONISH = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                         st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                       max_leaves=12)
+
+
+def _containers(inner: st.SearchStrategy[t.Any]) -> st.SearchStrategy[t.Any]:
+    return st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4))
+
+
+JSONISH = st.recursive(SCALARS, _containers, max_leaves=12)
 NOT_A_STRING = st.one_of(st.lists(SCALARS, max_size=3), st.dictionaries(NAMES, SCALARS, min_size=1, max_size=3),
                          st.integers(), st.booleans(), st.floats(allow_nan=False))
 NOT_A_DICT = st.one_of(st.lists(SCALARS, max_size=3), st.integers(), st.floats(allow_nan=False),
