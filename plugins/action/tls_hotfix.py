@@ -11,11 +11,11 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
     TlsActionBase,
     unreadable_message,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import write_bundle
+from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, write_bundle
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID, Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import record_applied
+from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes, record_applied
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
 
 FIND, HOTFIX, UPDATES = "ansible.windows.win_find", "ansible.windows.win_hotfix", "ansible.windows.win_updates"
@@ -27,7 +27,8 @@ class ActionModule(TlsActionBase):
     ARGUMENT_SPEC = {
         **POLICY_SPEC,
         **STATE_SPEC,
-        "source": {"type": "str"},
+        # A URL may carry a token, a share a user:password@: never shown (see TlsActionBase.run).
+        "source": {"type": "str", "no_log": True},
         "method": {"type": "str", "choices": ["msu", "windows_update"], "default": "msu"},
         "install": {"type": "bool", "default": True},
     }
@@ -52,6 +53,10 @@ class ActionModule(TlsActionBase):
             raise InputError("source", "is required to install updates with method=msu on a live host "
                              f"(a folder or UNC share holding {', '.join(v.hotfix.kb for v in missing)})")
         kbs = [v.hotfix.kb for v in missing]
+        if folder is not None and args["source"]:
+            # Before anything is recorded: a source without the files must leave the folder as it was.
+            check_msu_source(args["source"], release, state.architecture,
+                             list(dict.fromkeys(read_recorded_hotfixes(folder) + kbs)))
         if self._task.check_mode:
             result.update(changed=True, installed=kbs, missing=[], reboot_required=True)
         elif folder is not None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 import typing as t
 
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import TlsReadyError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, host_result, write_reports
+from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import PROFILES
 
 
 def recorded(hostvars: t.Any, name: str, var: str) -> t.Any:
@@ -37,26 +37,23 @@ def registered_facts(value: t.Mapping[str, t.Any]) -> bool:
     return "tlsready_state" not in value and bool(value.get("unreachable") or value.get("failed")) and "msg" in value
 
 
-class ActionModule(ActionBase):
+class ActionModule(TlsActionBase):
     """Collect each host's result from hostvars and write the fleet report on the controller."""
 
     TRANSFERS_FILES = False
-    _supports_check_mode = True
     ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
         "dest": {"type": "path", "required": True},
         "mode": {"type": "str", "choices": ["audit", "converge"], "default": "audit"},
-        "profile": {"type": "str", "default": "m365_client"},
+        "profile": {"type": "str", "choices": list(PROFILES), "default": "m365_client"},
         "formats": {"type": "list", "elements": "str", "default": ["json", "xml", "csv", "html"]},
         "fail_on_noncompliant": {"type": "bool", "default": False},
         "result_var": {"type": "str", "default": "tlsready_result"},
         "hosts": {"type": "list", "elements": "str"},
     }
 
-    def run(self, tmp: str | None = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
-        result = super().run(tmp, task_vars)
-        del tmp
-        task_vars = task_vars or {}
-        args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)[1]
+    def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        if not args["dest"]:
+            raise InputError("dest", "must be the controller folder for the report files; got an empty path")
         names = args["hosts"] if args["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
         alive = set(task_vars.get("ansible_play_hosts", names))
         hostvars = task_vars.get("hostvars", {})
@@ -66,7 +63,7 @@ class ActionModule(ActionBase):
             if not isinstance(found, t.Mapping) and args["hosts"] is None and name not in alive:
                 failures[name] = ("failed", "the host failed or was unreachable earlier in this play; see the play output")
                 continue
-            entry, failure = host_result(name, found)
+            entry, failure = host_result(name, found, args["result_var"])
             if entry is not None:
                 results.append(entry)
             else:
@@ -75,12 +72,10 @@ class ActionModule(ActionBase):
         report = build_report(results, failures, args["mode"], args["profile"], generated)
         try:
             files = write_reports(report, args["dest"], args["formats"])
-        except TlsReadyError as err:
-            return {**result, "failed": True, "msg": str(err)}
         except OSError as err:
-            return {**result, "failed": True, "msg": f"cannot write the report in {args['dest']}: {err.strerror}"}
+            raise InputError("dest", f"cannot write the report in {args['dest']}: {err.strerror}") from None
         summary = report["summary"]
-        result.update(changed=False, files=files, summary=summary, report_dir=args["dest"])
+        result: dict[str, t.Any] = {"changed": False, "files": files, "summary": summary, "report_dir": args["dest"]}
         bad = summary["hosts"] - summary["compliant"]
         if args["fail_on_noncompliant"] and bad:
             result.update(failed=True, msg=f"{bad} of {summary['hosts']} hosts are not compliant "

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import os
 import typing as t
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
 from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import (
     BackupEntry,
+    check_backup_path,
     load_backup,
     restore_diff,
     restore_regedit_args,
@@ -26,8 +26,9 @@ class ActionModule(TlsActionBase):
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         path = args["backup"]
-        if not os.path.exists(path):
-            raise InputError("backup", f"no backup file at {path}; tls_settings writes one before its first change")
+        if not path:
+            raise InputError("backup", "must be the path of the .reg backup file tls_settings wrote; got an empty path")
+        check_backup_path(path, must_exist=True)
         entries = load_backup(path)
         result: dict[str, t.Any] = {"changed": bool(entries), "diff": restore_diff(entries), "backup": path,
                                     "restored": [e.to_dict() for e in entries]}

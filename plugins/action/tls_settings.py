@@ -24,7 +24,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
     reg_value,
     regedit_args,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import save_backup
+from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import check_backup_path, save_backup
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import write_bundle
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
@@ -40,6 +40,9 @@ class ActionModule(TlsActionBase):
     ARGUMENT_SPEC = {**POLICY_SPEC, **STATE_SPEC, "backup": {"type": "path"}}
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        if args["backup"]:
+            # Checked first, in check mode too: a run that could not save the previous values must not start.
+            check_backup_path(args["backup"])
         state = self._tls_state(args, task_vars)
         evaluation = self._tls_evaluate(state, args)
         if not evaluation.release["supported"]:

@@ -30,6 +30,8 @@ options:
         (Windows 8 / 2012), C(windows8.1-kb2919355-x64*.msu) (8.1 / 2012 R2), C(windows6.0-kb4019276-x64*.msu) (2008 SP2).
       - Required on live hosts with O(method=msu).
       - The file names per release, update and architecture are listed in C(docs/hotfix-files.md) of the collection.
+      - May carry a credential (a URL with C(user:password@) or a signed query, a share with C(user:password@)). The option
+        is C(no_log) - results and messages show the source without its credential.
     type: str
   method:
     description:

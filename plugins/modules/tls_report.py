@@ -30,6 +30,7 @@ options:
   profile:
     description: The profile the hosts were judged against, shown in the report.
     type: str
+    choices: [m365_client, strict]
     default: m365_client
   formats:
     description: Report formats to write, any of V(json), V(xml), V(csv), V(html).

@@ -15,10 +15,11 @@ import typing as t
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
-from ._errors import TlsReadyError
+from ._errors import InputError, TlsReadyError
 from ._evaluate import Evaluation, evaluate
 from ._live import failure_hint, read_module_args, state_from_read_result
 from ._offline import load_offline_folder
+from ._secrets import Redactor, no_log_values
 from ._state import HostState
 
 READ_MODULE = "tlsready.windows.win_tls_read"
@@ -40,6 +41,21 @@ def unreadable_message(state: HostState) -> str:
             "and run again.")
 
 
+def check_string_arguments(spec: t.Mapping[str, t.Mapping[str, t.Any]], args: t.Mapping[str, t.Any]) -> None:
+    """Refuse a non-string value for a ``str`` or ``path`` option.
+
+    Ansible's own check turns a dictionary or a list into its text form (``{'a': 1}``), which for
+    a path would write a file of that name; tlsready refuses it instead, naming the option.
+
+    Raises:
+        InputError: naming the first option whose value is not a string.
+    """
+    for name, option in spec.items():
+        value = args.get(name)
+        if option.get("type", "str") in ("str", "path") and value is not None and not isinstance(value, str):
+            raise InputError(name, f"must be a string; got {type(value).__name__} {value!r}"[:300])
+
+
 class LiveReadError(TlsReadyError):
     """The read module failed on a live host."""
 
@@ -57,12 +73,19 @@ class TlsActionBase(ActionBase):
     def run(self, tmp: str | None = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         result = super().run(tmp, task_vars)
         del tmp
-        args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)[1]
         try:
+            check_string_arguments(self.ARGUMENT_SPEC, self._task.args)
+            args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)[1]
             result.update(self._tls_run(args, task_vars or {}))
         except TlsReadyError as err:
             result.update(failed=True, msg=str(err))
-        return result
+        except AnsibleActionFail as err:
+            # A bad argument (unknown, wrong type, not one of the choices) or a missing host variable:
+            # a failed result with the message, not an exception that carries a traceback with it.
+            result.update(err.result)
+        # Options marked no_log (an update source may carry a token) never appear in the result.
+        redact = Redactor(no_log_values(self.ARGUMENT_SPEC, self._task.args))
+        return redact(result) if redact else result
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         raise NotImplementedError

@@ -41,6 +41,34 @@ class BackupEntry:
                 "value": None if self.value is None else self.value.to_dict()}
 
 
+def check_backup_path(path: str, must_exist: bool = False) -> None:
+    """Refuse, before anything is read or written, a backup path that cannot be used.
+
+    The path must not be a folder; an existing file must be a backup tlsready can read; a new file
+    must be creatable (its nearest existing parent is a writable folder).
+
+    Raises:
+        InputError: naming ``backup`` and what is wrong with the path.
+    """
+    if os.path.isdir(path):
+        raise InputError("backup", f"{path} is a folder; expected the path of a .reg backup file")
+    if os.path.exists(path):
+        try:
+            read_recorded_values(path)
+        except ExportFormatError as err:
+            raise InputError("backup", f"the existing backup cannot be read: {err}") from None
+        return
+    if must_exist:
+        raise InputError("backup", f"no backup file at {path}; tls_settings writes one before its first change")
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent) and os.path.dirname(parent) != parent:
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise InputError("backup", f"cannot create {path}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError("backup", f"cannot create {path}: the folder {parent} is not writable")
+
+
 def save_backup(path: str, state: HostState, changes: t.Sequence[Change]) -> bool:
     """Add the current value of each changed registry value to the backup at ``path``.
 
@@ -69,10 +97,13 @@ def load_backup(path: str) -> list[BackupEntry]:
     """Return the values saved in the backup at ``path``, sorted by key and name.
 
     Raises:
-        ExportFormatError: naming the file and line when it is not a backup tlsready can read.
+        InputError: naming ``backup``, the file and line when it is not a backup tlsready can read.
     """
-    return [BackupEntry(_short_hive(key), name, value)
-            for _key, (key, name, value) in sorted(read_recorded_values(path).items())]
+    try:
+        recorded = read_recorded_values(path)
+    except ExportFormatError as err:
+        raise InputError("backup", f"not a backup tlsready can read: {err}") from None
+    return [BackupEntry(_short_hive(key), name, value) for _key, (key, name, value) in sorted(recorded.items())]
 
 
 def _short_hive(path: str) -> str:

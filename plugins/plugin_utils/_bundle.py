@@ -110,21 +110,37 @@ def write_bundle(
     return written
 
 
-def _copy_msu_files(source: str, bundle: str, release: Release, architecture: str, kbs: list[str]) -> list[str]:
+def check_msu_source(source: str, release: Release, architecture: str, kbs: t.Sequence[str]) -> dict[str, str]:
+    """Return, for each update in ``kbs``, the path of its ``.msu`` file in the controller folder ``source``.
+
+    Called before anything is recorded, so that a bad source fails the task with nothing written.
+
+    Raises:
+        InputError: naming ``source`` when it cannot be listed or lacks a needed update file.
+    """
     import fnmatch
 
+    if not os.path.isdir(source):
+        raise InputError("source", f"{source!r} is not a folder; expected the controller folder of the .msu files")
     try:
-        names = os.listdir(source)
+        names = [n for n in os.listdir(source) if os.path.isfile(os.path.join(source, n))]
     except OSError as err:
         raise InputError("source", f"cannot list the update folder {source!r}: {err.strerror}") from None
-    copied = []
+    found = {}
     for kb in kbs:
         pattern = _hotfix(kb).msu_pattern(release, architecture)
         matches = sorted(n for n in names if fnmatch.fnmatch(n.lower(), pattern))
         if not matches:
             raise InputError("source", f"no file matching {pattern} in {source!r} for {kb}")
-        target = os.path.join(bundle, matches[-1])
+        found[kb] = os.path.join(source, matches[-1])
+    return found
+
+
+def _copy_msu_files(source: str, bundle: str, release: Release, architecture: str, kbs: list[str]) -> list[str]:
+    copied = []
+    for path in check_msu_source(source, release, architecture, kbs).values():
+        target = os.path.join(bundle, os.path.basename(path))
         if not os.path.exists(target):
-            shutil.copyfile(os.path.join(source, matches[-1]), target)
+            shutil.copyfile(path, target)
         copied.append(target)
     return copied

@@ -26,29 +26,32 @@ STATUSES = ("compliant", "noncompliant", "unsupported", "unreachable", "failed")
 NO_RESULT = "no tlsready result recorded: the host failed or was not reached"
 
 
-def host_result(name: str, found: t.Any) -> tuple[dict[str, t.Any] | None, tuple[str, str] | None]:
-    """Turn what a host recorded into a report result, or a failure (status, message).
+def host_result(name: str, found: t.Any, var: str = "result") -> tuple[dict[str, t.Any] | None, tuple[str, str] | None]:
+    """Turn what a host recorded in ``var`` into a report result, or a failure (status, message).
 
     ``found`` is either a result fact (the ``tls12`` role's ``tls12_result``: an evaluation
-    with ``host``), or the registered result of M(tlsready.windows.tls_facts) (the ``audit``
-    role's ``audit_facts``): its ``evaluation`` and ``state.source`` when it read the host,
-    ``unreachable`` or ``failed`` with its message otherwise. Anything else is a failure:
-    a host is never reported compliant without an evaluation.
+    with ``host``, marked ``failed`` when the run failed part way), or the registered result of
+    M(tlsready.windows.tls_facts) (the ``audit`` role's ``audit_facts``): its ``evaluation`` and
+    ``state.source`` when it read the host, ``unreachable`` or ``failed`` with its message
+    otherwise. Anything else is a failure: a host is never reported compliant without an evaluation.
     """
     if not isinstance(found, t.Mapping):
         return None, ("failed", NO_RESULT)
     if found.get("unreachable"):
         return {"host": name, "unreachable": True, "error": str(found.get("error") or found.get("msg") or "unreachable")}, None
-    if found.get("failed"):
+    if found.get("failed") and "compliant" not in found:
         return None, ("failed", str(found.get("msg") or "the tlsready task failed on this host"))
     if found.get("skipped"):
         return None, ("failed", "the tlsready task was skipped on this host: " + str(found.get("skip_reason") or "no result"))
     evaluation = found.get("evaluation")
     if isinstance(evaluation, t.Mapping):
         source = (found.get("state") or {}).get("source")
-        return {**evaluation, "host": name, "source": source}, None
-    if "state" in found or "invocation" in found:
+        found = {**evaluation, "source": source}
+    elif "state" in found or "invocation" in found:
         return None, ("failed", NO_RESULT)
+    problem = result_problem(found)
+    if problem is not None:
+        return None, ("failed", f"{var} of this host is not a tlsready result: {problem}")
     return {**found, "host": name}, None
 
 
@@ -56,9 +59,35 @@ def host_status(result: t.Mapping[str, t.Any]) -> str:
     """Return the status of one host result."""
     if result.get("unreachable"):
         return "unreachable"
+    if result.get("failed"):
+        # The run failed part way (a restart that timed out, a write that failed): never compliant.
+        return "failed"
     if not (result.get("release") or {}).get("supported", False):
         return "unsupported"
     return "compliant" if result.get("compliant") else "noncompliant"
+
+
+def result_problem(result: t.Mapping[str, t.Any]) -> str | None:
+    """Return why ``result`` is not a host result the report can show, or None when it is one.
+
+    A host result is a role's ``tls12_result`` / ``audit_result`` fact; ``tls_report`` may be pointed
+    (``result_var``) at any host variable, and one that is not such a result is reported as a failure.
+    """
+    if not result.get("unreachable") and "compliant" not in result:
+        return "it has no 'compliant' key"
+    release = result.get("release")
+    if release is not None and not isinstance(release, t.Mapping):
+        return "'release' is not a dictionary"
+    if release is not None and not isinstance(release.get("name"), (str, type(None))):
+        return "'release.name' is not a string"
+    for key in ("findings", "changes", "applied"):
+        items = result.get(key)
+        if items is not None and (not isinstance(items, list) or not all(isinstance(i, t.Mapping) for i in items)):
+            return f"'{key}' is not a list of dictionaries"
+    hotfixes = result.get("missing_hotfixes")
+    if hotfixes is not None and (not isinstance(hotfixes, list) or not all(isinstance(h, str) for h in hotfixes)):
+        return "'missing_hotfixes' is not a list of update ids"
+    return None
 
 
 def build_report(
@@ -79,8 +108,10 @@ def build_report(
         status = host_status(result)
         entry = {"findings": [], "missing_hotfixes": [], "changes": [], "release": None, "compliant": False,
                  "reboot_required": False, "error": None, **dict(result), "status": status}
-        if status == "unreachable":
+        if status in ("unreachable", "failed"):
             entry["compliant"] = False
+            if not isinstance(entry.get("error"), str):
+                entry["error"] = f"the host {status}; see the play output"
         hosts.append(entry)
     for name, (status, message) in failures.items():
         hosts.append({"host": name, "status": status, "compliant": False, "release": None, "findings": [],

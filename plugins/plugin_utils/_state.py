@@ -170,16 +170,39 @@ class HostState:
         """
         if not isinstance(data, t.Mapping):
             raise InputError(field, "expected the dictionary returned by tlsready.windows.tls_facts")
+        for key in ("version", "os_name", "product_type", "architecture"):
+            if key not in data:
+                raise InputError(f"{field}.{key}", "is required")
+        for key, kind in (("registry", list), ("hotfixes", list), ("problems", list), ("file_versions", t.Mapping)):
+            if key in data and not isinstance(data[key], kind):
+                expected = "a list" if kind is list else "a dictionary"
+                raise InputError(f"{field}.{key}", f"must be {expected}; got {type(data[key]).__name__}")
+        registry: dict[tuple[str, str], RegValue] = {}
+        for index, item in enumerate(data.get("registry", [])):
+            where = f"{field}.registry[{index}]"
+            if not isinstance(item, t.Mapping):
+                raise InputError(where, f"must be a dictionary with path, name, type and data; got {type(item).__name__}")
+            for key in ("path", "name"):
+                if not isinstance(item.get(key), str):
+                    raise InputError(f"{where}.{key}", "is required and must be a string")
+            try:
+                registry[(normalize_key(item["path"]), item["name"].lower())] = _value_from_dict(item)
+            except KeyError as err:
+                raise InputError(f"{where}.{err.args[0]}", "is required") from None
+            except (TypeError, ValueError) as err:
+                raise InputError(where, f"is not a valid registry value: {err}") from None
         try:
-            version = parse_version(str(data["version"]))
-            registry: dict[tuple[str, str], RegValue] = {}
-            for item in data.get("registry", []):
-                registry[(normalize_key(item["path"]), str(item["name"]).lower())] = _value_from_dict(item)
+            version = parse_version(str(data["version"])) if isinstance(data["version"], str) else ()
+            if not version:
+                raise ValueError(f"not a version number: {data['version']!r}")
+        except ValueError as err:
+            raise InputError(f"{field}.version", str(err)) from None
+        try:
             state = cls(
                 hostname=str(data.get("hostname", "")),
                 os_name=str(data["os_name"]),
                 version=(version + (0, 0, 0))[:3],  # type: ignore[arg-type]
-                service_pack=int(data.get("service_pack", 0)),
+                service_pack=_integer(data.get("service_pack", 0)),
                 product_type=str(data["product_type"]),
                 architecture=str(data["architecture"]),
                 hotfixes=frozenset(str(h).upper() for h in data.get("hotfixes", [])),
@@ -191,13 +214,18 @@ class HostState:
                 reboot_pending=bool(data.get("reboot_pending", False)),
                 problems=[str(p) for p in data.get("problems", [])],
             )
-        except KeyError as err:
-            raise InputError(f"{field}.{err.args[0]}", "is required") from None
-        except (TypeError, ValueError) as err:
+        except (TypeError, ValueError, AttributeError) as err:
             raise InputError(field, f"is not a valid tlsready state: {err}") from None
         if state.product_type not in ("client", "server"):
             raise InputError(f"{field}.product_type", "must be one of client, server")
         return state
+
+
+def _integer(value: t.Any) -> int:
+    """An integer field: an int or its decimal text (not a float, a bool or anything else)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"expected an integer, got {type(value).__name__} {value!r}")
+    return int(value)
 
 
 def _value_from_dict(item: t.Mapping[str, t.Any]) -> RegValue:
@@ -206,7 +234,7 @@ def _value_from_dict(item: t.Mapping[str, t.Any]) -> RegValue:
     if reg_type not in REG_TYPES:
         raise ValueError(f"unknown registry type {reg_type!r}")
     if reg_type in ("dword", "qword"):
-        data = int(data)
+        data = _integer(data)
     elif reg_type in ("sz", "expand_sz"):
         data = str(data)
     elif reg_type == "multi_sz":

@@ -60,9 +60,11 @@ def test_audit_with_strategy_free_and_fact_cache(tmp_path: os.PathLike[str]) -> 
 def test_converge_in_waves_reports_every_host(tmp_path: os.PathLike[str]) -> None:
     fleet, out = os.path.join(str(tmp_path), "fleet"), os.path.join(str(tmp_path), "report")
     generate(fleet)
+    # An AWX-style limit without localhost: the report play must still run, on the limited hosts only.
     done = playbook(fleet, "converge", "-e", f"tlsready_report_dir={out}", "-e", "tlsready_wave_size=100",
                     "-e", f"tlsready_backup_dir={tmp_path}/backups", "--limit", "win7*,win2012*,win10-22h2*")
     hosts = report(out)
     limited = [h for h in hosts if h.startswith(("win7", "win2012", "win10-22h2"))]
+    assert len(limited) == len(hosts) == 20 * 7
     assert done.stdout.count("PLAY [Converge hosts to TLS 1.2 readiness]") == -(-len(limited) // 100)
     assert all(hosts[h]["status"] == "compliant" for h in limited if not h.startswith("win7-nosp"))

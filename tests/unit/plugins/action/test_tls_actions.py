@@ -248,8 +248,10 @@ class TestArguments:
 
     def test_unknown_option_is_refused_by_the_spec(self) -> None:
         plugin = action(tls_settings, {"profil": "strict"}, live_connection())
-        with pytest.raises(Exception, match="profil"):
-            plugin.run(task_vars={})
+        plugin._execute_module = ModuleCalls()
+        result = plugin.run(task_vars={})
+        assert result["failed"] and "Unsupported parameters" in result["msg"] and "profil" in result["msg"]
+        assert "exception" not in result and plugin._execute_module.calls == []
 
     def test_management_channel_is_detected_over_https(self) -> None:
         plugin = action(tls_settings, {"profile": "strict", "accept_risks": ["rdp_kb3080079"]},
