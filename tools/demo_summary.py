@@ -18,7 +18,7 @@ def _cell(host: dict | None) -> str:
         return "-"
     errors = [f for f in host.get("findings") or [] if f.get("severity") == "error"]
     missing = ",".join(host.get("missing_hotfixes") or [])
-    text = host["status"] + (f" ({len(errors)} findings)" if errors else "")
+    text = host["status"] + (f" ({len(errors)} finding{'' if len(errors) == 1 else 's'})" if errors else "")
     return text + (f" missing {missing}" if missing else "")
 
 

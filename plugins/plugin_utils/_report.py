@@ -26,6 +26,11 @@ STATUSES = ("compliant", "noncompliant", "unsupported", "unreachable", "failed")
 NO_RESULT = "no tlsready result recorded: the host failed or was not reached"
 
 
+def count_of(number: int, noun: str) -> str:
+    """Return ``1 finding``, ``2 findings``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def host_result(name: str, found: t.Any, var: str = "result") -> tuple[dict[str, t.Any] | None, tuple[str, str] | None]:
     """Turn what a host recorded in ``var`` into a report result, or a failure (status, message).
 
@@ -153,7 +158,7 @@ def render_junit(report: t.Mapping[str, t.Any]) -> str:
             ET.SubElement(props, "property", name=f"release.{key}", value=str(release.get(key) or ""))
         findings = [f for f in host.get("findings") or [] if f.get("severity") == "error"]
         if host["status"] in ("noncompliant", "unsupported"):
-            failure = ET.SubElement(case, "failure", message=f"{len(findings)} findings", type=host["status"])
+            failure = ET.SubElement(case, "failure", message=count_of(len(findings), "finding"), type=host["status"])
             failure.text = "\n".join(_finding_line(f) for f in findings)
         elif host["status"] in ("unreachable", "failed"):
             error = ET.SubElement(case, "error", message=str(host.get("error") or host["status"]), type=host["status"])
@@ -229,7 +234,7 @@ def render_html(report: t.Mapping[str, t.Any]) -> str:
         body = (f"<ul>{details}</ul>" if details else "") + (f"<p>Registry changes:</p><ul>{changes}</ul>" if changes else "")
         if host.get("error"):
             body = f"<p>{e(str(host['error']))}</p>"
-        cell = f"<details><summary>{len(host.get('findings') or [])} findings</summary>{body}</details>" if body else ""
+        cell = f"<details><summary>{count_of(len(host.get('findings') or []), 'finding')}</summary>{body}</details>" if body else ""
         finding_ids = " ".join(str(f.get("id")).lower() for f in host.get("findings") or [])
         rows.append(
             f'<tr class="host" data-host="{e(str(host["host"]).lower())}" data-status="{host["status"]}" '

@@ -57,6 +57,7 @@ def test_junit_one_case_per_host_with_failures_and_errors() -> None:
     assert (suite.get("failures"), suite.get("errors")) == ("2", "2")
     assert "hotfix.KB3140245.missing: KB3140245 is missing -> Install KB3140245" in cases["pc-b"].find("failure").text
     assert cases["pc-off"].find("error").get("type") == "unreachable"
+    assert cases["pc-b"].find("failure").get("message") == "1 finding"
     assert cases["pc-a"].find("failure") is None and cases["pc-a"].find("error") is None
 
 
