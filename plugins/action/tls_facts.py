@@ -6,6 +6,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import POLICY_SPEC, TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report import status_fact
 
 
 class ActionModule(TlsActionBase):
@@ -17,9 +18,12 @@ class ActionModule(TlsActionBase):
         state = self._tls_state(args, task_vars)
         evaluation = self._tls_evaluate(state, args)
         facts = state.to_dict()
+        verdict = evaluation.to_dict()
         return {
             "changed": False,
             "state": facts,
-            "evaluation": evaluation.to_dict(),
-            "ansible_facts": {"tlsready_state": facts},
+            "evaluation": verdict,
+            # The verdict, not the raw state: a few hundred bytes per host in the fact cache, and
+            # the result is not twice the state (at fleet scale Ansible's cost grows with its size).
+            "ansible_facts": {"tlsready_status": status_fact(verdict, facts)},
         }

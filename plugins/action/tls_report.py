@@ -34,7 +34,8 @@ def registered_facts(value: t.Mapping[str, t.Any]) -> bool:
     """Whether ``value`` is a registered tls_facts result (read, unreachable or failed)."""
     if "evaluation" in value and "state" in value:
         return True
-    return "tlsready_state" not in value and bool(value.get("unreachable") or value.get("failed")) and "msg" in value
+    # A failed one has no evaluation but a message; a tls12_result fact marked failed has "compliant".
+    return "compliant" not in value and bool(value.get("unreachable") or value.get("failed")) and "msg" in value
 
 
 class ActionModule(TlsActionBase):

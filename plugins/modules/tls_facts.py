@@ -63,7 +63,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 state:
-  description: The raw state read from the host (also set as the fact C(tlsready_state)).
+  description: The raw state read from the host.
   returned: success
   type: dict
   contains:
@@ -128,4 +128,28 @@ evaluation:
     reboot_required:
       description: Whether applying the plan needs a restart.
       type: bool
+ansible_facts:
+  description: Facts set on the host (kept by a fact cache, for example AWX's).
+  returned: success
+  type: dict
+  contains:
+    tlsready_status:
+      description:
+        - The verdict in a few fields, for fact caches and AWX smart inventories
+          (host filter C(ansible_facts__tlsready_status__compliant=false)).
+        - C(profile), C(status) (compliant, noncompliant or unsupported), C(compliant), C(release) (name),
+          C(build), C(missing_hotfixes), C(findings) (ids of the error findings), C(reboot_pending),
+          C(reboot_required), C(source).
+      type: dict
+      sample:
+        profile: m365_client
+        status: noncompliant
+        compliant: false
+        release: Windows 7 SP1
+        build: 6.1.7601
+        missing_hotfixes: [KB3140245]
+        findings: [hotfix.KB3140245.missing, winhttp.default_secure_protocols]
+        reboot_pending: false
+        reboot_required: true
+        source: live
 """

@@ -60,6 +60,27 @@ def host_result(name: str, found: t.Any, var: str = "result") -> tuple[dict[str,
     return {**found, "host": name}, None
 
 
+def status_fact(evaluation: t.Mapping[str, t.Any], state: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """Return the fact ``tlsready_status``: the verdict in a few fields, small enough to cache per host.
+
+    It is what an AWX smart inventory or a fact-cache query filters on; the full state and
+    evaluation stay in the task result.
+    """
+    release = evaluation.get("release") or {}
+    return {
+        "profile": evaluation.get("profile"),
+        "status": host_status(evaluation),
+        "compliant": bool(evaluation.get("compliant")),
+        "release": release.get("name"),
+        "build": release.get("build"),
+        "missing_hotfixes": list(evaluation.get("missing_hotfixes") or []),
+        "findings": sorted({f["id"] for f in evaluation.get("findings") or [] if f.get("severity") == "error"}),
+        "reboot_pending": bool(state.get("reboot_pending")),
+        "reboot_required": bool(evaluation.get("reboot_required")),
+        "source": state.get("source"),
+    }
+
+
 def host_status(result: t.Mapping[str, t.Any]) -> str:
     """Return the status of one host result."""
     if result.get("unreachable"):

@@ -54,7 +54,9 @@ def test_audit_with_strategy_free_and_fact_cache(tmp_path: os.PathLike[str]) -> 
     # ansible-core 2.19+ wraps the facts as a JSON string under __payload__.
     if "__payload__" in cached_facts:
         cached_facts = json.loads(cached_facts["__payload__"])
-    assert cached_facts["tlsready_state"]["hostname"].lower() == cached[0].split("_", 1)[1]
+    cached_host = cached[0].split("_", 1)[1]
+    assert cached_facts["tlsready_status"]["source"].endswith(f"/hosts/{cached_host}")
+    assert cached_facts["tlsready_status"]["status"] == hosts[cached_host]["status"]
 
 
 def test_converge_in_waves_reports_every_host(tmp_path: os.PathLike[str]) -> None:

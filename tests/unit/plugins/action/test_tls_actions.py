@@ -96,7 +96,11 @@ class TestOffline:
         assert result["evaluation"]["release"]["id"] == "win7sp1"
         # The fixture host has KB3140245 listed but not the cipher update.
         assert result["evaluation"]["missing_hotfixes"] == ["KB3042058"]
-        assert result["ansible_facts"]["tlsready_state"]["source"] == f"offline:{win7_folder}"
+        status = result["ansible_facts"]["tlsready_status"]
+        assert status["source"] == f"offline:{win7_folder}"
+        assert (status["status"], status["compliant"], status["missing_hotfixes"]) == ("noncompliant", False, ["KB3042058"])
+        assert status["findings"] == sorted(f["id"] for f in result["evaluation"]["findings"] if f["severity"] == "error")
+        assert (status["release"], status["build"]) == ("Windows 7 SP1", result["state"]["version"])
 
     def test_settings_check_mode_writes_nothing_and_diffs(self, win7_folder: str) -> None:
         before = listing(win7_folder)
