@@ -88,12 +88,7 @@ class World:
     def __init__(self, root: str) -> None:
         self.root = root
         self.host = os.path.join(root, "pc-0042")
-        os.makedirs(self.host)
-        exports = os.path.join(FIXTURES, "exports")
-        for source, target in (("systeminfo-win7sp1.csv", "systeminfo.csv"), ("schannel-win7sp1.reg", "schannel.reg"),
-                               ("cipher-order-win7sp1.reg", "cipher-local.reg"),
-                               ("fileversions-win7sp1.csv", "fileversions.csv")):
-            shutil.copyfile(os.path.join(exports, source), os.path.join(self.host, target))
+        self.copy_host()
         self.host_digest = _digest(self.host)
         # The scratch folder must stay empty: backups, reports and bundles would land here.
         self.scratch = os.path.join(root, "scratch")
@@ -122,6 +117,15 @@ class World:
         self.state = facts["state"]
         self.live_state = {**self.state, "source": "live"}
 
+    def copy_host(self) -> None:
+        """Create the offline host folder from the Windows 7 SP1 export fixtures."""
+        os.makedirs(self.host)
+        exports = os.path.join(FIXTURES, "exports")
+        for source, target in (("systeminfo-win7sp1.csv", "systeminfo.csv"), ("schannel-win7sp1.reg", "schannel.reg"),
+                               ("cipher-order-win7sp1.reg", "cipher-local.reg"),
+                               ("fileversions-win7sp1.csv", "fileversions.csv")):
+            shutil.copyfile(os.path.join(exports, source), os.path.join(self.host, target))
+
     def assert_untouched(self) -> None:
         assert _digest(self.host) == self.host_digest, "the offline host folder was modified"
         assert os.listdir(self.scratch) == [], f"files were written: {os.listdir(self.scratch)}"
@@ -130,12 +134,7 @@ class World:
     def reset(self) -> None:
         """Undo a successful run's writes (the anything-goes property only)."""
         shutil.rmtree(self.host)
-        os.makedirs(self.host)
-        exports = os.path.join(FIXTURES, "exports")
-        for source, target in (("systeminfo-win7sp1.csv", "systeminfo.csv"), ("schannel-win7sp1.reg", "schannel.reg"),
-                               ("cipher-order-win7sp1.reg", "cipher-local.reg"),
-                               ("fileversions-win7sp1.csv", "fileversions.csv")):
-            shutil.copyfile(os.path.join(exports, source), os.path.join(self.host, target))
+        self.copy_host()
         for name in os.listdir(self.scratch):
             path = os.path.join(self.scratch, name)
             if os.path.isdir(path):
@@ -484,30 +483,25 @@ def _hotfix_case(world: World, live: bool) -> st.SearchStrategy[Case]:
     return build()
 
 
+def host_case(name: str, world: World, live: bool) -> st.SearchStrategy[Case]:
+    """The bad-argument cases of the plugin ``name`` that reads or changes a host."""
+    if name == "tls_facts":
+        return policy_case(tls_facts.ActionModule.ARGUMENT_SPEC, world.state)
+    if name == "tls_settings":
+        return _settings_case(world)
+    return _hotfix_case(world, live)
+
+
+HOST_PLUGINS = {"tls_facts": tls_facts, "tls_settings": tls_settings, "tls_hotfix": tls_hotfix}
+
+
+@pytest.mark.parametrize("name", sorted(HOST_PLUGINS))
 @pytest.mark.parametrize("live", [False, True], ids=["offline", "live"])
 @INVALID
 @given(data=st.data())
-def test_tls_facts_refuses_bad_arguments(world: World, live: bool, data: st.DataObject) -> None:
-    case = data.draw(policy_case(tls_facts.ActionModule.ARGUMENT_SPEC, world.state))
-    result, modules = run_plugin(tls_facts, case.args, world, live, case.check_mode)
-    assert_refused(case, result, modules, world)
-
-
-@pytest.mark.parametrize("live", [False, True], ids=["offline", "live"])
-@INVALID
-@given(data=st.data())
-def test_tls_settings_refuses_bad_arguments(world: World, live: bool, data: st.DataObject) -> None:
-    case = data.draw(_settings_case(world))
-    result, modules = run_plugin(tls_settings, case.args, world, live, case.check_mode)
-    assert_refused(case, result, modules, world)
-
-
-@pytest.mark.parametrize("live", [False, True], ids=["offline", "live"])
-@INVALID
-@given(data=st.data())
-def test_tls_hotfix_refuses_bad_arguments(world: World, live: bool, data: st.DataObject) -> None:
-    case = data.draw(_hotfix_case(world, live))
-    result, modules = run_plugin(tls_hotfix, case.args, world, live, case.check_mode)
+def test_host_plugins_refuse_bad_arguments(world: World, live: bool, name: str, data: st.DataObject) -> None:
+    case = data.draw(host_case(name, world, live))
+    result, modules = run_plugin(HOST_PLUGINS[name], case.args, world, live, case.check_mode)
     assert_refused(case, result, modules, world)
 
 
