@@ -65,10 +65,10 @@ class ActionModule(TlsActionBase):
                 failures[name] = ("failed", "the host failed or was unreachable earlier in this play; see the play output")
                 continue
             entry, failure = host_result(name, found, args["result_var"])
-            if entry is not None:
+            if failure is None:
                 results.append(entry)
             else:
-                failures[name] = failure or ("failed", "no tlsready result recorded")
+                failures[name] = failure
         generated = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
         report = build_report(results, failures, args["mode"], args["profile"], generated)
         try:

@@ -96,8 +96,9 @@ def host_status(result: t.Mapping[str, t.Any]) -> str:
 def result_problem(result: t.Mapping[str, t.Any]) -> str | None:
     """Return why ``result`` is not a host result the report can show, or None when it is one.
 
-    A host result is a role's ``tls12_result`` / ``audit_result`` fact; ``tls_report`` may be pointed
-    (``result_var``) at any host variable, and one that is not such a result is reported as a failure.
+    A host result is the ``tls12`` role's ``tls12_result`` fact or the evaluation of a registered
+    tls_facts result; ``tls_report`` may be pointed (``result_var``) at any host variable, and one that
+    is not such a result is reported as a failure.
     """
     if not result.get("unreachable") and "compliant" not in result:
         return "it has no 'compliant' key"
