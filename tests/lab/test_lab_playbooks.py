@@ -113,6 +113,23 @@ def test_audit_converge_audit(lab: str, tmp_path: os.PathLike[str]) -> None:
     assert tree_digest(lab) == digest
 
 
+def test_audit_fails_only_when_asked_and_hosts_are_not_compliant(lab: str, tmp_path: os.PathLike[str]) -> None:
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1")
+    out = os.path.join(str(tmp_path), "reports")
+    command = [PLAYBOOK, "-i", os.path.join(lab, "inventory.yml"), "tlsready.windows.audit",
+               "-e", f"tlsready_report_dir={out}", "-e", "tlsready_fail_on_noncompliant=true"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    hosts = report(out)
+    bad = sum(1 for entry in hosts.values() if entry["status"] != "compliant")
+    assert done.returncode == 2, done.stdout[-3000:]
+    assert f"{bad} of {len(hosts)} hosts are not compliant" in done.stdout
+    # Limited to a compliant host (the limit leaves localhost out): the report is written, the run passes.
+    limited = subprocess.run(command + ["-e", f"tlsready_report_dir={out}-patched", "-l", "win7-patched"],
+                             env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert limited.returncode == 0, limited.stdout[-3000:]
+    assert list(report(f"{out}-patched")) == ["win7-patched"]
+
+
 def test_converge_in_check_mode_changes_no_file(lab: str, tmp_path: os.PathLike[str]) -> None:
     digest = tree_digest(lab)
     done = run(lab, "converge", "-e", f"tlsready_backup_dir={tmp_path}/backups", check=True)
