@@ -1,6 +1,6 @@
 # Build, test and demo targets for the tlsready.windows collection.
 #
-#   make test   venv -> build -> sanity -> units -> lint -> browser -> lab-tests -> bench-smoke -> molecule -> molecule-windows
+#   make test   venv -> build -> sanity -> units -> lint -> browser -> lab-tests -> wine-tests -> bench-smoke -> molecule -> molecule-windows
 #   make demo   venv -> build -> demo-run
 #
 # Everything runs from the project's own virtualenv ($(VENV)); nothing installed by
@@ -41,7 +41,7 @@ endif
 
 HAVE_PWSH := $(shell command -v pwsh 2>/dev/null)
 
-.PHONY: help venv build sanity-copy sanity units lint browser lab-tests bench bench-smoke molecule molecule-windows test demo demo-run clean
+.PHONY: help venv build sanity-copy sanity units lint browser wine wine-tests lab-tests bench bench-smoke molecule molecule-windows test demo demo-run clean
 
 help:
 	@echo "make test              venv, build, sanity, units, lint, molecule, molecule-windows"
@@ -173,6 +173,21 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null && chromium --version; fi
 
+# ---------------------------------------------------------------- wine
+# Debian's wine64 (Wine 8) is the independent peer for our Windows files: its cmd.exe, reg.exe,
+# wusa.exe and expand.exe run collect.cmd, remediation.cmd and every .reg file we write
+# (tests/wine). Its loader is /usr/lib/wine/wine64; nothing is put on PATH.
+WINE_LOADER := /usr/lib/wine/wine64
+wine:
+	@if [ -x $(WINE_LOADER) ]; then echo "== wine: $$($(WINE_LOADER) --version)"; \
+	else echo "== wine: installing Debian's wine64"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wine64 >/dev/null && $(WINE_LOADER) --version; fi
+
+wine-tests: wine build
+	@echo "== wine-tests: Windows programs replaced by Wine's: cmd.exe, reg.exe (import/export), wusa.exe, expand.exe"
+	TLSREADY_REQUIRE_WINE=1 python -m pytest tests/wine -q -p no:cacheprovider
+
 # ---------------------------------------------------------------- lab playbooks
 # The real playbooks against a copy of the offline lab, with the installed tarball.
 lab-tests: build
@@ -193,7 +208,7 @@ bench-smoke: build
 
 # ---------------------------------------------------------------- test
 # Make stops at the first failing step, so reaching this recipe means every step passed.
-TEST_STEPS := venv build sanity units lint browser lab-tests bench-smoke molecule molecule-windows
+TEST_STEPS := venv build sanity units lint browser lab-tests wine-tests bench-smoke molecule molecule-windows
 
 test: $(TEST_STEPS)
 	@echo "make test: every step passed ($(TEST_STEPS))"
