@@ -17,7 +17,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._report import st
 class ActionModule(TlsActionBase):
     """Read a host's TLS state in one round trip (or from its offline folder) and judge it."""
 
-    ARGUMENT_SPEC = {**POLICY_SPEC, "probe": {"type": "raw"}}
+    ARGUMENT_SPEC = {**POLICY_SPEC, "probe": {"type": "dict"}}
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         state = self._tls_state(args, task_vars)

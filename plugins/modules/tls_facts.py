@@ -40,7 +40,7 @@ options:
       - The registered result of M(tlsready.windows.tls_probe) on this host. Its findings join the evaluation, so a host
         whose registry is right but whose probe fails through a stack is noncompliant, and RV(setting_states) is returned.
       - Without it nothing changes. A failed tls_probe result is refused with its message.
-    type: raw
+    type: dict
 notes:
   - Compliance is judged on the effective state - an absent value takes the release's documented default.
   - A release the catalogue does not know is reported as unsupported, never guessed.
