@@ -133,7 +133,9 @@ results:
       type: int
       sample: -2147012721
     error_status:
-      description: C(WebExceptionStatus) (.NET), the C(SocketError) name, C(TimedOut), the certificate's C(SslPolicyErrors), C(AuthenticationException), C(IOException) or C(NotNetFramework).
+      description:
+        - C(WebExceptionStatus) (.NET), the C(SocketError) name, C(TimedOut), the certificate's C(SslPolicyErrors),
+          C(AuthenticationException), C(IOException) or C(NotNetFramework).
       type: str
       sample: SecureChannelFailure
     elapsed_ms:

@@ -153,7 +153,7 @@ def parse_endpoint(text: t.Any, field: str = "endpoints") -> Endpoint:
         raise InputError(field, f"each endpoint must be a string 'host' or 'host:port', got {text!r}")
     if "://" in text or "/" in text:
         raise InputError(field, f"{text!r}: give 'host' or 'host:port', not a URL (DNS name or IPv4 address and port)")
-    host, _, port_text = text.strip().partition(":")
+    host, _colon, port_text = text.strip().partition(":")
     if not _HOST.match(host):
         raise InputError(field, f"{text!r}: the host must be a DNS name or IPv4 address (letters, digits, '-', '.')")
     port = 443
