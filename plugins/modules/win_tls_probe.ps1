@@ -54,14 +54,16 @@ Function Get-ProbeError($Exception) {
             if ($current -is [System.ComponentModel.Win32Exception]) { $code = $current.NativeErrorCode }
             elseif ($current -is [System.Runtime.InteropServices.ExternalException]) { $code = $current.ErrorCode }
         }
+        # The outermost status wins: WebException's Status, else a socket error, else the handshake failure.
         if ($null -eq $status) {
             if ($current -is [System.Net.WebException]) { $status = $current.Status.ToString() }
             elseif ($current -is [System.Net.Sockets.SocketException]) { $status = $current.SocketErrorCode.ToString() }
+            elseif ($current -is [System.Security.Authentication.AuthenticationException]) { $status = 'AuthenticationException' }
         }
         $last = $current
         $current = $current.InnerException
     }
-    if ($null -eq $status -and $last -is [System.Security.Authentication.AuthenticationException]) { $status = 'AuthenticationException' }
+    # An IOException alone: the server closed the connection during the handshake.
     if ($null -eq $status -and $last -is [System.IO.IOException]) { $status = 'IOException' }
     return @{ error = ($messages -join ' -> '); error_code = $code; error_status = $status }
 }
@@ -78,10 +80,13 @@ Function New-ProbeResult([string]$Endpoint, [string]$Stack) {
 # The COM object does not report the negotiated protocol or cipher suite.
 Function Test-WinHttp([string]$HostName, [int]$Port, $Result) {
     $request = New-Object -ComObject 'WinHttp.WinHttpRequest.5.1'
-    # Option 9 is WinHttpRequestOption_SecureProtocols: reported as seen, never set.
-    try { $Result.offered = '0x{0:X}' -f [int]$request.Option(9) } catch { $Result.offered = $null }
+    # Resolve, connect, send and receive timeouts, in milliseconds.
     $request.SetTimeouts($timeout, $timeout, $timeout, $timeout)
+    # Synchronous (third argument false): Send returns when the response has come or throws.
     $request.Open('HEAD', "https://${HostName}:$Port/", $false)
+    # Option 9 is WinHttpRequestOption_SecureProtocols, read once the request exists:
+    # reported as seen, never set. A failure to read it is not a failure of the probe.
+    try { $Result.offered = '0x{0:X}' -f [int]$request.Option(9) } catch { $Result.offered = $null }
     $request.Send()
     # Any HTTP status, 4xx included, means the TLS handshake succeeded.
     $Result.http_status = [int]$request.Status
@@ -99,10 +104,12 @@ Function Test-DotNet([string]$HostName, [int]$Port, $Result) {
         return
     }
     $Result.offered = [System.Net.ServicePointManager]::SecurityProtocol.ToString()
+    # An HttpWebRequest for https; the proxy is the account's default (Internet Options), as for any caller.
     $request = [System.Net.WebRequest]::Create("https://${HostName}:$Port/")
     $request.Method = 'HEAD'
     $request.Timeout = $timeout
     $request.ReadWriteTimeout = $timeout
+    # A new connection each time, so no pooled connection of an earlier attempt is reused.
     $request.KeepAlive = $false
     $request.AllowAutoRedirect = $false
     try {
@@ -124,6 +131,7 @@ Function Test-DotNet([string]$HostName, [int]$Port, $Result) {
 # Schannel allows when the TLS 1.2 client is enabled, whatever DisabledByDefault says.
 Function Test-Schannel([string]$HostName, [int]$Port, $Result) {
     $Result.offered = 'Tls12'
+    # An IPv4 socket; the name is resolved by BeginConnect, and a DNS failure surfaces in EndConnect.
     $client = New-Object -TypeName System.Net.Sockets.TcpClient
     try {
         $pending = $client.BeginConnect($HostName, $Port, $null, $null)
@@ -133,6 +141,7 @@ Function Test-Schannel([string]$HostName, [int]$Port, $Result) {
             return
         }
         $client.EndConnect($pending)
+        # The synchronous handshake reads and writes the socket: these bound it.
         $client.ReceiveTimeout = $timeout
         $client.SendTimeout = $timeout
         # The certificate is validated as usual; the callback only records why it was refused.
@@ -143,9 +152,11 @@ Function Test-Schannel([string]$HostName, [int]$Port, $Result) {
             return $policyErrors -eq [System.Net.Security.SslPolicyErrors]::None
         }
         $network = $client.GetStream()
+        # leaveInnerStreamOpen false: disposing the SslStream closes the connection.
         $stream = New-Object -TypeName System.Net.Security.SslStream -ArgumentList $network, $false, $callback
         try {
             try {
+                # Target name (SNI and certificate name), no client certificate, TLS 1.2 only, no revocation check.
                 $stream.AuthenticateAsClient($HostName, $null, [System.Security.Authentication.SslProtocols]::Tls12, $false)
             }
             catch {
