@@ -14,10 +14,13 @@ import os
 import typing as t
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import ERROR, WARNING, Evaluation, Finding
 from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
+    _FIELDS,
     DEFAULT_ENDPOINTS,
     NOT_PROBED_OFFLINE,
     Endpoint,
@@ -259,3 +262,31 @@ def test_pending_needs_a_pending_restart_and_a_configured_setting() -> None:
 def test_not_probed_leaves_every_state_unknown() -> None:
     states = setting_states(_evaluation(), ProbeRun(False, "offline", reason=NOT_PROBED_OFFLINE), False)
     assert {s.effective for s in states} == {"unknown"}
+
+
+# -- any input ---------------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.text(max_size=8) | st.sampled_from(["winhttp", "dotnet", "schannel"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(sorted(_FIELDS) + ["runtime", "results", "x"]), inner, max_size=6),
+    max_leaves=20,
+)
+
+
+# Mostly result-shaped values, so that the checks of each entry are reached, not only the top level.
+ENTRIES = st.dictionaries(st.sampled_from(sorted(_FIELDS)), JSON_VALUES, max_size=len(_FIELDS)) | JSON_VALUES
+MODULE_RESULTS = st.fixed_dictionaries({"results": st.lists(ENTRIES, max_size=3)},
+                                       optional={"runtime": JSON_VALUES}) | JSON_VALUES
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(MODULE_RESULTS)
+def test_any_module_result_is_parsed_or_refused_with_a_field_named(value: t.Any) -> None:
+    try:
+        run = run_from_module_result(value, "live")
+    except InputError as err:
+        assert err.field.startswith("win_tls_probe result")
+        return
+    # What parses is usable end to end.
+    probe_findings(run)
+    json.dumps(run.to_dict())
