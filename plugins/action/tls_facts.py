@@ -6,17 +6,28 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import POLICY_SPEC, TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
+    probe_findings,
+    run_from_task_result,
+    setting_states,
+)
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report import status_fact
 
 
 class ActionModule(TlsActionBase):
     """Read a host's TLS state in one round trip (or from its offline folder) and judge it."""
 
-    ARGUMENT_SPEC = dict(POLICY_SPEC)
+    ARGUMENT_SPEC = {**POLICY_SPEC, "probe": {"type": "dict"}}
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         state = self._tls_state(args, task_vars)
         evaluation = self._tls_evaluate(state, args)
+        extra: dict[str, t.Any] = {}
+        if args.get("probe") is not None:
+            # The probe's findings join the verdict; the three states per setting are returned beside it.
+            run = run_from_task_result(args["probe"])
+            evaluation.findings.extend(probe_findings(run))
+            extra["setting_states"] = [s.to_dict() for s in setting_states(evaluation, run, state.reboot_pending)]
         facts = state.to_dict()
         verdict = evaluation.to_dict()
         return {
@@ -26,4 +37,5 @@ class ActionModule(TlsActionBase):
             # The verdict, not the raw state: a few hundred bytes per host in the fact cache, and
             # the result is not twice the state (at fleet scale Ansible's cost grows with its size).
             "ansible_facts": {"tlsready_status": status_fact(verdict, facts)},
+            **extra,
         }

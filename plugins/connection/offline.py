@@ -12,6 +12,10 @@ description:
     bundle to deploy by Group Policy or SCCM.
   - The folder holds C(systeminfo.csv) (or C(systeminfo.txt)), C(*.reg) files from C(reg export), and
     optionally C(fileversions.csv) from C(wmic datafile). C(files/collect.cmd) in this collection writes it.
+  - Optionally C(probe.json), a M(tlsready.windows.win_tls_probe) result as the module returns it (C(runtime) and
+    C(results)), which M(tlsready.windows.tls_probe) returns for the host as its observation - a recorded probe
+    from the real host, or a simulated one for the lab (for example a host whose registry is right but whose
+    WinHTTP probe fails). Without it, tls_probe says C(not probed). See C(docs/probe.md).
   - Only the C(tlsready.windows) modules work on such a host; any other module fails with a message
     saying so. Plays that target offline hosts need C(gather_facts=false).
 author: tlsready.windows contributors (@tlsready-windows)

@@ -34,6 +34,13 @@ attributes:
   platform:
     support: full
     platforms: windows
+options:
+  probe:
+    description:
+      - The registered result of M(tlsready.windows.tls_probe) on this host. Its findings join the evaluation, so a host
+        whose registry is right but whose probe fails through a stack is noncompliant, and RV(setting_states) is returned.
+      - Without it nothing changes. A failed tls_probe result is refused with its message.
+    type: dict
 notes:
   - Compliance is judged on the effective state - an absent value takes the release's documented default.
   - A release the catalogue does not know is reported as unsupported, never guessed.
@@ -128,6 +135,20 @@ evaluation:
     reboot_required:
       description: Whether applying the plan needs a restart.
       type: bool
+setting_states:
+  description:
+    - Only with O(probe). The three states of every setting - C(configured) (the registry holds what the profile needs),
+      C(pending) (configured, but Windows reports a pending restart this setting needs), C(effective) (C(works),
+      C(fails) or C(unknown), as observed by the stack named in C(observed_by)).
+  returned: when O(probe) is given
+  type: list
+  elements: dict
+  sample:
+    - setting: winhttp.default_secure_protocols
+      configured: true
+      pending: false
+      effective: fails
+      observed_by: winhttp
 ansible_facts:
   description: Facts set on the host (kept by a fact cache, for example AWX's).
   returned: success
