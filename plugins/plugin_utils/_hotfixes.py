@@ -42,7 +42,9 @@ class Hotfix:
         unconfirmed: the reference finds no Microsoft source for the update (KB4467770): its
             absence is a warning, never a compliance failure, and tlsready does not install it.
         requires: ``dotnet35`` when the update matters only where .NET 2.0-3.5 is installed.
-        included_from_build: builds of the family from this number on carry the update.
+        included_from_build: builds of the family from this number on carry the update, so it
+            is not needed there.
+        from_build: the first build of the family the update is for.
     """
 
     kb: str
@@ -56,6 +58,7 @@ class Hotfix:
     unconfirmed: bool = False
     requires: str = ""
     included_from_build: int | None = None
+    from_build: int | None = None
 
     def msu_pattern(self, release: Release, architecture: str) -> str:
         """Return the Update Catalog file name pattern for this update, e.g. ``windows6.1-kb3140245-x64*.msu``."""
@@ -126,21 +129,23 @@ HOTFIXES: tuple[Hotfix, ...] = (
             note=note,
             sources=sources,
             requires="dotnet35",
-            included_from_build=from_build,
+            from_build=builds[0],
+            included_from_build=builds[1],
         )
-        for kb, family, where, note, sources, from_build in (
+        for kb, family, where, note, sources, builds in (
             ("KB3154517", "6.0", "Server 2008 SP2 (.NET 2.0 SP2)",
              "Microsoft says later .NET updates supersede it; tlsready proves it only by this update id", "[S18][S45]",
-             None),
+             (None, None)),
             ("KB3154518", "6.1", "Windows 7 SP1 / Server 2008 R2 SP1 (.NET 3.5.1)",
              "Microsoft says later .NET updates supersede it; tlsready proves it only by this update id", "[S18][S45]",
-             None),
+             (None, None)),
             ("KB3154519", "6.2", "Server 2012 (the .NET document's row reads Windows 8.0 / Server 2012)",
-             "the KB title names Server 2012 only", "[S18]", None),
-            ("KB3154520", "6.3", "Windows 8.1 / Server 2012 R2", "", "[S18]", None),
+             "the KB title names Server 2012 only", "[S18]", (None, None)),
+            ("KB3154520", "6.3", "Windows 8.1 / Server 2012 R2", "", "[S18]", (None, None)),
             # A cumulative update of Windows 10 1511 (May 2016); later cumulative updates, and so every later
-            # build, include it [S18]. The .NET document's title for it conflicts (reference 8.8).
-            ("KB3156421", "10.0", "Windows 10 1507/1511", "later cumulative updates include it", "[S18]", 14393),
+            # build, include it [S18]. The .NET document's title for it conflicts (reference 8.8); the reference
+            # names no update for 1507.
+            ("KB3156421", "10.0", "Windows 10 1511", "later cumulative updates include it", "[S18]", (10586, 14393)),
         )
     ),
 )
@@ -176,6 +181,8 @@ def hotfixes_for(release: Release, installed: t.Collection[str] | None = None) -
             of the release, including those that matter only with a framework installed.
     """
     return [h for h in HOTFIXES if release.family in h.families
+            and (h.included_from_build is None or release.version[2] < h.included_from_build)
+            and (h.from_build is None or release.version[2] >= h.from_build)
             and (installed is None or not h.requires or h.requires in installed)]
 
 
@@ -198,9 +205,6 @@ def normalize_suite(name: str) -> str:
 
 def check_hotfix(hotfix: Hotfix, release: Release, state: HostState) -> HotfixVerdict:
     """Decide whether ``hotfix`` is present on ``state``, supersedence-aware."""
-    if hotfix.included_from_build is not None and release.version[2] >= hotfix.included_from_build:
-        return HotfixVerdict(hotfix, True, f"build {release.build} includes it (builds from "
-                                           f"{hotfix.included_from_build} on carry it)")
     if hotfix.kb in state.hotfixes:
         return HotfixVerdict(hotfix, True, f"{hotfix.kb} is in the installed updates list")
     for newer in hotfix.superseded_by.get(release.family, ()):
