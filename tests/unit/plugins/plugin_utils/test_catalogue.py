@@ -91,7 +91,7 @@ def _side_states(cell: str, column: str) -> tuple[str, str]:
     return _STATE_WORDS[client], _STATE_WORDS[server]
 
 
-def _winhttp(cell: str, product_type: str) -> tuple[int | None, bool]:
+def _winhttp(cell: str, product_type: str, major: int) -> tuple[int | None, bool]:
     """The documented default bits for the product type (None: not documented) and whether TLS 1.2 is native."""
     parts = {}
     for part in cell.split(";"):
@@ -101,7 +101,7 @@ def _winhttp(cell: str, product_type: str) -> tuple[int | None, bool]:
     first = parts.get(product_type, cell.split(";")[0]).split("(")[0].split("[")[0].strip()
     first = first.replace(" per", "").strip()
     native = "native" in cell
-    if product_type == "server" and "native" in cell:
+    if product_type == "server" and major == 10 and "native" in cell:
         # Correction 1: Server 2016+ support TLS 1.2 over WinHTTP natively; their bitmasks are not documented.
         return None, True
     if "UNCERTAIN" in cell.split(";")[0] or first.startswith("not "):
@@ -127,7 +127,7 @@ def test_protocol_defaults_match_table_1a(label: str, release_id: str) -> None:
 @pytest.mark.parametrize("label, release_id", [(label, rid) for label, ids in ROWS.items() for rid in ids])
 def test_winhttp_default_matches_table_1a(label: str, release_id: str) -> None:
     release = RELEASES_BY_ID[release_id]
-    assert (release.winhttp_default, release.winhttp_tls12_native) == _winhttp(_row(label)[6], release.product_type)
+    assert (release.winhttp_default, release.winhttp_tls12_native) == _winhttp(_row(label)[6], release.product_type, release.version[0])
 
 
 def test_tls13_only_where_the_reference_has_it() -> None:
