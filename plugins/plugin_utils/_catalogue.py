@@ -69,11 +69,10 @@ TLS13_SUITES = frozenset({"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"})
 AFD_POLICY_2023 = ECDHE_GCM_SUITES | TLS13_SUITES
 # TLSv1.2_2022: the same plus DHE-RSA-GCM and ECDHE-RSA-CBC-SHA384/256.
 AFD_POLICY_2022 = AFD_POLICY_2023 | DHE_GCM_SUITES | AFD_CBC_SUITES
-AFD_GCM_SUITES = ECDHE_GCM_SUITES | DHE_GCM_SUITES
 _SUITE_GROUPS: dict[str, frozenset[str]] = {
     "ecdhe_gcm": ECDHE_GCM_SUITES, "dhe_gcm": DHE_GCM_SUITES, "ecdhe_cbc": AFD_CBC_SUITES, "tls13": TLS13_SUITES,
 }
-EN, DIS = "enabled", "disabled"
+EN = "enabled"
 PROTOCOL_STATES = ("enabled", "disabled", "removed", "unsupported", "unknown")
 
 
