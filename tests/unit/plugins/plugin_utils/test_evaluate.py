@@ -93,8 +93,8 @@ def test_m365_client_on_a_fresh_host(release: Release) -> None:
 
 @pytest.mark.parametrize("v35", [False, True], ids=["no-net35", "net35"])
 @pytest.mark.parametrize("release", [r for r in MODERN if r.version[2] >= 14393], ids=lambda r: r.id)
-def test_modern_windows_at_defaults_with_dotnet_values_set_is_compliant_and_unchanged(release: Release,
-                                                                                     v35: bool) -> None:
+def test_modern_windows_at_defaults_with_dotnet_values_set_is_compliant_and_unchanged(
+        release: Release, v35: bool) -> None:
     """The issue's "done when": Server 2016-2025 and Windows 10/11 at Windows defaults with the .NET values set.
 
     Sources: TLS 1.2 over WinHTTP natively on 8.1 / 2012 R2 and later [S42][S19a]; Windows 11 default
