@@ -95,7 +95,7 @@ def _winhttp(cell: str, product_type: str, major: int) -> tuple[int | None, bool
     """The documented default bits for the product type (None: not documented) and whether TLS 1.2 is native."""
     parts = {}
     for part in cell.split(";"):
-        label, _, text = part.partition(": ")
+        label, _colon, text = part.partition(": ")
         if label.strip() in ("Windows 10", "Server 2016") and text:
             parts["client" if label.strip() == "Windows 10" else "server"] = text
     first = parts.get(product_type, cell.split(";")[0]).split("(")[0].split("[")[0].strip()
