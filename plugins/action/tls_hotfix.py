@@ -12,7 +12,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
     unreadable_message,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, write_bundle
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID, Release
+from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes, record_applied
@@ -39,8 +39,8 @@ class ActionModule(TlsActionBase):
         if not evaluation.release["supported"]:
             return {"failed": True, "changed": False, "msg": evaluation.findings[0].message,
                     "hotfixes": [], "installed": [], "missing": [], "reboot_required": False}
-        release = RELEASES_BY_ID[evaluation.release["id"]]
-        missing = [v for v in evaluation.hotfixes if not v.present]
+        release = t.cast(Release, evaluation.catalogue_release)
+        missing = [v for v in evaluation.hotfixes if v.missing]
         result: dict[str, t.Any] = {"changed": False, "hotfixes": [v.to_dict() for v in evaluation.hotfixes],
                                     "installed": [], "missing": [v.hotfix.kb for v in missing],
                                     "reboot_required": False}

@@ -26,7 +26,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import check_backup_path, save_backup
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import write_bundle
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import record_applied
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
@@ -79,7 +79,7 @@ class ActionModule(TlsActionBase):
     def _apply_offline(self, folder: str, state: HostState, evaluation: Evaluation) -> dict[str, t.Any]:
         changes = evaluation.changes
         record_applied(folder, [(c.path, c.name, reg_value(c)) for c in changes], [])
-        release = RELEASES_BY_ID[evaluation.release["id"]]
+        release = t.cast(Release, evaluation.catalogue_release)
         files = write_bundle(folder, state.hostname, release, state.architecture)
         return {"changes": [change_result(c, APPLIED) for c in changes],
                 "reboot_required": any(c.reboot for c in changes), "files": files}

@@ -13,9 +13,14 @@ options:
     description:
       - The policy to judge the host against.
       - V(m365_client) is the minimum for the host to be a working TLS 1.2 client of Microsoft 365
-        (SharePoint Online, OneDrive) - TLS 1.2 client enabled in Schannel, WinHTTP and (when set)
-        WinINet offering TLS 1.2, .NET strong crypto and OS-chosen TLS versions in both .NET versions
-        and both registry views, the hotfixes that make them work, and a cipher suite Azure Front Door accepts.
+        (SharePoint Online, OneDrive) - TLS 1.2 client offered by Schannel, WinHTTP and (when set)
+        WinINet offering TLS 1.2, .NET strong crypto and OS-chosen TLS versions (.NET 4.x always,
+        .NET 2.0-3.5 where installed) in both registry views, a .NET 4.x release that supports TLS 1.2,
+        the hotfixes that make them work, and a cipher suite Azure Front Door accepts. Absent values are
+        judged by the release's documented default, so a host at Windows defaults that is right gets no change.
+      - Values written for WinHTTP and WinINet add TLS 1.2 (and TLS 1.3 where Windows has it) and never turn
+        on an older protocol - C(0xA00) on Windows 7 / 2008 R2 / 8 / 2012, nothing on 8.1 / 2012 R2 and later
+        (see C(docs/profiles.md)).
       - V(strict) adds TLS 1.2 and later only - SSL 2.0, SSL 3.0, TLS 1.0 and TLS 1.1 disabled as
         client and server, WinHTTP and WinINet limited to TLS 1.2 (and TLS 1.3 where Windows has it).
     type: str
@@ -47,6 +52,19 @@ options:
       - V(wsus_tls12) - WSUS on Server 2012 / 2012 R2 needs KB4022721 / KB4022720.
     type: list
     elements: str
+    default: []
+  extra_releases:
+    description:
+      - Windows releases to add to the shipped catalogue (C(plugins/plugin_utils/releases.yml)), for a release
+        Microsoft made generally available after this collection was built. A host whose build is in neither
+        is reported as unsupported; tlsready never guesses the defaults of a build it does not know.
+      - Each item needs C(id) (lower-case letters, digits and C(_)), C(name), C(version) (C(major.minor.build),
+        such as C(10.0.26400)), C(product_type) (V(client) or V(server)) and C(like), the id of a known release
+        whose documented defaults the new one shares. Optional C(protocols), C(afd_suites) (names of the data
+        file's sets), C(winhttp_default) (a protocol bit mask or null), C(winhttp_tls12_native) and C(sources).
+      - A bad item fails the task naming C(extra_releases[<n>].<field>) and the allowed values. See C(docs/releases.md).
+    type: list
+    elements: dict
     default: []
   pin_explicit:
     description:

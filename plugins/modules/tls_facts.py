@@ -66,6 +66,15 @@ EXAMPLES = r"""
     profile: strict
     overrides:
       schannel.tls1_0.server: unmanaged
+
+- name: Judge a host running a Windows release newer than the collection (docs/releases.md)
+  tlsready.windows.tls_facts:
+    extra_releases:
+      - id: win11_27h2
+        name: Windows 11 27H2
+        version: 10.0.26400
+        product_type: client
+        like: win11_26h2
 """
 
 RETURN = r"""
@@ -135,6 +144,13 @@ evaluation:
     reboot_required:
       description: Whether applying the plan needs a restart.
       type: bool
+    dotnet:
+      description:
+        - The installed .NET Framework as judged - C(v4_release) (the C(NDP\v4\Full) C(Release) DWORD, null when
+          absent), C(v4_version) (V(4.8), V(4.0) without C(Release), null without .NET 4) and C(v3_5_installed).
+        - Null when the release is unsupported.
+      type: dict
+      sample: {v4_release: 528372, v4_version: "4.8", v3_5_installed: false}
 setting_states:
   description:
     - Only with O(probe). The three states of every setting - C(configured) (the registry holds what the profile needs),

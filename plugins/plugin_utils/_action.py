@@ -30,6 +30,7 @@ POLICY_SPEC: dict[str, dict[str, t.Any]] = {
     "overrides": {"type": "dict", "default": {}},
     "pin_explicit": {"type": "bool", "default": False},
     "accept_risks": {"type": "list", "elements": "str", "default": []},
+    "extra_releases": {"type": "list", "elements": "dict", "default": []},
 }
 STATE_SPEC: dict[str, dict[str, t.Any]] = {"state": {"type": "dict"}}
 
@@ -123,7 +124,8 @@ class TlsActionBase(ActionBase):
 
     def _tls_evaluate(self, state: HostState, args: dict[str, t.Any]) -> Evaluation:
         return evaluate(state, args["profile"], args["overrides"], args["pin_explicit"],
-                        accept_risks=args["accept_risks"], management_tls=self._tls_management_uses_tls())
+                        accept_risks=args["accept_risks"], management_tls=self._tls_management_uses_tls(),
+                        extra_releases=args["extra_releases"])
 
     def _tls_management_uses_tls(self) -> bool:
         """Whether this run reaches the host over WinRM or PSRP HTTPS (the management channel guard)."""

@@ -2,17 +2,23 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Windows releases tlsready knows, with their documented TLS defaults (internal use only).
 
-Every figure comes from docs/reference/tls-facts.md (tables 1a and 4a);
-keys such as [S1] name the source listed in its section 9. A release
-that is not in this table is reported as unsupported: tlsready never guesses
-the defaults of a build it does not know.
+The releases live in the data file ``releases.yml`` next to this module; every
+figure comes from docs/reference/tls-facts.md (tables 1a, 2b and 4a) and keys
+such as [S1] name the source listed in its section 9. Users add releases with
+``extra_releases`` (:func:`build_catalogue`). A release in neither is reported
+as unsupported: tlsready never guesses the defaults of a build it does not know.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 import typing as t
 
+import yaml
+
+from ._errors import InputError
 from ._state import HostState, format_version
 
 PROTOCOLS: dict[str, str] = {
@@ -28,7 +34,8 @@ SIDES = ("client", "server")
 # Schannel default state of a protocol with no registry override [S1]:
 # enabled, disabled (by default, an application may still ask for it),
 # removed (SSL 2.0 from Windows 10 1607), unsupported (not in this release).
-ProtocolDefault = t.Literal["enabled", "disabled", "removed", "unsupported"]
+# unknown: not documented for the release (Windows 11 25H2+ TLS 1.0/1.1): judged from the registry only.
+ProtocolDefault = t.Literal["enabled", "disabled", "removed", "unsupported", "unknown"]
 
 # WinHTTP / WinINet protocol bits [S2][S13].
 SSL2, SSL3, TLS10, TLS11, TLS12, TLS13 = 0x8, 0x20, 0x80, 0x200, 0x800, 0x2000
@@ -52,45 +59,21 @@ def describe_bits(value: int) -> str:
     return ", ".join(names) if names else "none"
 
 
-def _defaults(
-    ssl2: tuple[str, str],
-    ssl3: tuple[str, str],
-    tls10_11_12: tuple[str, str, str, str, str, str],
-    tls13: str,
-) -> dict[str, dict[str, ProtocolDefault]]:
-    t10c, t10s, t11c, t11s, t12c, t12s = tls10_11_12
-    return {
-        "ssl2_0": {"client": ssl2[0], "server": ssl2[1]},  # type: ignore[dict-item]
-        "ssl3_0": {"client": ssl3[0], "server": ssl3[1]},  # type: ignore[dict-item]
-        "tls1_0": {"client": t10c, "server": t10s},  # type: ignore[dict-item]
-        "tls1_1": {"client": t11c, "server": t11s},  # type: ignore[dict-item]
-        "tls1_2": {"client": t12c, "server": t12s},  # type: ignore[dict-item]
-        "tls1_3": {"client": tls13, "server": tls13},  # type: ignore[dict-item]
-    }
-
-
-EN, DIS = "enabled", "disabled"
-# Table 1a rows, grouped where the rows are identical.
-_VISTA_7 = _defaults((DIS, EN), (EN, EN), (EN, EN, DIS, DIS, DIS, DIS), "unsupported")
-_8_TO_1511 = _defaults((DIS, DIS), (EN, EN), (EN, EN, EN, EN, EN, EN), "unsupported")
-_1607_PLUS = _defaults(("removed", "removed"), (DIS, DIS), (EN, EN, EN, EN, EN, EN), "unsupported")
-_TLS13 = _defaults(("removed", "removed"), (DIS, DIS), (EN, EN, EN, EN, EN, EN), EN)
-
-# Cipher suites Azure Front Door (which fronts SharePoint Online / OneDrive) accepts,
-# in Windows' names without the _P256/_P384 curve suffix [S11][S12][S16][S27].
-AFD_GCM_SUITES = frozenset(
-    {
-        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
-        "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
-    }
-)
-# Accepted only by the AFD TLSv1.2_2022 policy; whether SharePoint uses it is uncertain [S16], ref 8.4.
+# Cipher suites Azure Front Door (which fronts SharePoint Online / OneDrive) accepts, in Windows'
+# names without the _P256/_P384 curve suffix, by predefined AFD policy (reference 4) [S16][S27].
+ECDHE_GCM_SUITES = frozenset({"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})
+DHE_GCM_SUITES = frozenset({"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"})
 AFD_CBC_SUITES = frozenset({"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"})
 TLS13_SUITES = frozenset({"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"})
-_DHE_GCM = frozenset({"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"})
-_ECDHE_GCM = AFD_GCM_SUITES - _DHE_GCM
+# TLSv1.2_2023 (the default policy): TLS 1.3 suites and ECDHE-RSA-GCM only.
+AFD_POLICY_2023 = ECDHE_GCM_SUITES | TLS13_SUITES
+# TLSv1.2_2022: the same plus DHE-RSA-GCM and ECDHE-RSA-CBC-SHA384/256.
+AFD_POLICY_2022 = AFD_POLICY_2023 | DHE_GCM_SUITES | AFD_CBC_SUITES
+_SUITE_GROUPS: dict[str, frozenset[str]] = {
+    "ecdhe_gcm": ECDHE_GCM_SUITES, "dhe_gcm": DHE_GCM_SUITES, "ecdhe_cbc": AFD_CBC_SUITES, "tls13": TLS13_SUITES,
+}
+EN = "enabled"
+PROTOCOL_STATES = ("enabled", "disabled", "removed", "unsupported", "unknown")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +90,8 @@ class Release:
         protocols: Schannel defaults per protocol and side (table 1a).
         winhttp_default: WinHTTP protocol bits with no DefaultSecureProtocols value,
             or None where the reference has no documented default.
+        winhttp_tls12_native: Microsoft documents TLS 1.2 over WinHTTP with no value
+            (8.1 / 2012 R2 and later [S42][S19a]), so an absent value is compliant.
         afd_suites: AFD-accepted suites in the default list once the release's
             cipher updates are installed (table 4a).
         msu_prefix: the start of this release's .msu file names in the Update Catalog.
@@ -124,6 +109,7 @@ class Release:
     msu_prefix: str
     sources: str
     min_service_pack: int = 0
+    winhttp_tls12_native: bool = False
 
     @property
     def tls13(self) -> bool:
@@ -135,87 +121,148 @@ class Release:
         return format_version(self.version)
 
 
-def _win10(rid: str, name: str, build: int, product: str, protocols: t.Any = None, **kw: t.Any) -> Release:
-    defaults: dict[str, t.Any] = dict(
-        family="10.0",
-        winhttp_default=SSL3 | TLS10 | TLS11 | TLS12,
-        afd_suites=AFD_GCM_SUITES | AFD_CBC_SUITES,
-        msu_prefix="windows10.0",
-        sources="[S1][S2][S27]",
-    )
-    defaults.update(kw)
-    return Release(rid, name, (10, 0, build), product, protocols=protocols or _1607_PLUS, **defaults)
+DATA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "releases.yml")
+_FIELDS = ("id", "name", "version", "product_type", "family", "protocols", "winhttp_default", "afd_suites",
+           "msu_prefix", "sources", "min_service_pack", "winhttp_tls12_native", "like")
+_EXTRA_FIELDS = ("id", "name", "version", "product_type", "like", "protocols", "winhttp_default", "afd_suites",
+                 "winhttp_tls12_native", "sources")
 
 
-_OLD_AFD = _DHE_GCM | AFD_CBC_SUITES
+class CatalogueData(t.NamedTuple):
+    """The protocol and suite sets of the data file, which every release (shipped or added) names."""
 
-RELEASES: tuple[Release, ...] = (
-    Release(
-        "win2008sp2", "Windows Server 2008 SP2", (6, 0, 6002), "server", "6.0", _VISTA_7,
-        winhttp_default=None, afd_suites=frozenset(), msu_prefix="windows6.0",
-        sources="[S1][S18][S41]; 4a: likely cannot reach AFD-fronted services", min_service_pack=2,
-    ),
-    Release(
-        "win7sp1", "Windows 7 SP1", (6, 1, 7601), "client", "6.1", _VISTA_7,
-        winhttp_default=SSL3 | TLS10, afd_suites=_OLD_AFD, msu_prefix="windows6.1",
-        sources="[S1][S2][S19][S4]", min_service_pack=1,
-    ),
-    Release(
-        "win2008r2sp1", "Windows Server 2008 R2 SP1", (6, 1, 7601), "server", "6.1", _VISTA_7,
-        winhttp_default=SSL3 | TLS10, afd_suites=_OLD_AFD, msu_prefix="windows6.1",
-        sources="[S1][S2][S4]", min_service_pack=1,
-    ),
-    Release(
-        "win8", "Windows 8", (6, 2, 9200), "client", "6.2", _8_TO_1511,
-        winhttp_default=SSL3 | TLS10, afd_suites=_OLD_AFD, msu_prefix="windows8-rt",
-        sources="[S1][S2][S5]",
-    ),
-    Release(
-        "win2012", "Windows Server 2012", (6, 2, 9200), "server", "6.2", _8_TO_1511,
-        winhttp_default=SSL3 | TLS10, afd_suites=_OLD_AFD, msu_prefix="windows8-rt",
-        sources="[S1][S2][S19][S5]",
-    ),
-    Release(
-        "win81", "Windows 8.1", (6, 3, 9600), "client", "6.3", _8_TO_1511,
-        winhttp_default=SSL3 | TLS10 | TLS11 | TLS12, afd_suites=_OLD_AFD, msu_prefix="windows8.1",
-        sources="[S1][S2][S5]",
-    ),
-    Release(
-        "win2012r2", "Windows Server 2012 R2", (6, 3, 9600), "server", "6.3", _8_TO_1511,
-        winhttp_default=SSL3 | TLS10 | TLS11 | TLS12, afd_suites=_OLD_AFD, msu_prefix="windows8.1",
-        sources="[S1][S2][S5]",
-    ),
-    _win10("win10_1507", "Windows 10 1507", 10240, "client", protocols=_8_TO_1511),
-    _win10("win10_1511", "Windows 10 1511", 10586, "client", protocols=_8_TO_1511),
-    _win10("win10_1607", "Windows 10 1607", 14393, "client"),
-    _win10("win10_1703", "Windows 10 1703", 15063, "client"),
-    _win10("win10_1709", "Windows 10 1709", 16299, "client"),
-    _win10("win10_1803", "Windows 10 1803", 17134, "client"),
-    _win10("win10_1809", "Windows 10 1809", 17763, "client"),
-    _win10("win10_1903", "Windows 10 1903", 18362, "client"),
-    _win10("win10_1909", "Windows 10 1909", 18363, "client"),
-    _win10("win10_2004", "Windows 10 2004", 19041, "client"),
-    _win10("win10_20h2", "Windows 10 20H2", 19042, "client"),
-    _win10("win10_21h1", "Windows 10 21H1", 19043, "client"),
-    _win10("win10_21h2", "Windows 10 21H2", 19044, "client"),
-    _win10("win10_22h2", "Windows 10 22H2", 19045, "client"),
-    _win10("win2016", "Windows Server 2016", 14393, "server"),
-    _win10("win2019", "Windows Server 2019", 17763, "server"),
-    # 2022 and 2025: WinHTTP default not in [S2] (None); DHE-GCM off by default from 2022 23H2 / 2025 [S5].
-    _win10("win2022", "Windows Server 2022", 20348, "server", protocols=_TLS13, winhttp_default=None,
-           afd_suites=AFD_GCM_SUITES | AFD_CBC_SUITES | TLS13_SUITES),
-    _win10("win2025", "Windows Server 2025", 26100, "server", protocols=_TLS13, winhttp_default=None,
-           afd_suites=_ECDHE_GCM | AFD_CBC_SUITES | TLS13_SUITES),
-    # Windows 11: WinHTTP defaults to TLS 1.2 + TLS 1.3 [S2].
-    _win10("win11_21h2", "Windows 11 21H2", 22000, "client", protocols=_TLS13, winhttp_default=TLS12 | TLS13,
-           afd_suites=AFD_GCM_SUITES | AFD_CBC_SUITES | TLS13_SUITES),
-    _win10("win11_22h2", "Windows 11 22H2", 22621, "client", protocols=_TLS13, winhttp_default=TLS12 | TLS13,
-           afd_suites=_ECDHE_GCM | AFD_CBC_SUITES | TLS13_SUITES),
-    _win10("win11_23h2", "Windows 11 23H2", 22631, "client", protocols=_TLS13, winhttp_default=TLS12 | TLS13,
-           afd_suites=_ECDHE_GCM | AFD_CBC_SUITES | TLS13_SUITES),
-    _win10("win11_24h2", "Windows 11 24H2", 26100, "client", protocols=_TLS13, winhttp_default=TLS12 | TLS13,
-           afd_suites=_ECDHE_GCM | AFD_CBC_SUITES | TLS13_SUITES),
-)
+    protocol_sets: t.Mapping[str, t.Mapping[str, t.Mapping[str, ProtocolDefault]]]
+    suite_sets: t.Mapping[str, frozenset[str]]
+
+
+def _parse_version(value: t.Any, field: str) -> tuple[int, int, int]:
+    text = str(value).strip()
+    if not re.fullmatch(r"\d+\.\d+\.\d+", text):
+        raise InputError(field, f"must be a Windows version major.minor.build such as 10.0.26200; got {value!r}")
+    major, minor, build = (int(p) for p in text.split("."))
+    return major, minor, build
+
+
+def _choice(value: t.Any, allowed: t.Iterable[str], field: str) -> str:
+    names = list(allowed)
+    if not isinstance(value, str) or value not in names:
+        raise InputError(field, f"must be one of {', '.join(names)}; got {value!r}")
+    return value
+
+
+def _mask(value: t.Any, field: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else int(str(value).strip(), 0)
+    except ValueError:
+        number = -1
+    if number < 0 or number & ~ALL_PROTOCOL_BITS:
+        raise InputError(field, f"must be null or a sum of WinHTTP protocol bits (0x20, 0x80, 0x200, 0x800, 0x2000); "
+                                f"got {value!r}")
+    return number
+
+
+def _release(entry: t.Mapping[str, t.Any], data: CatalogueData, known: t.Mapping[str, Release], field: str,
+             allowed: t.Sequence[str]) -> Release:
+    """Build one release from a data entry; ``like`` copies every field not given from a known release."""
+    if not isinstance(entry, t.Mapping):
+        raise InputError(field, f"must be a dictionary with id, name, version, product_type and like; "
+                                f"got {type(entry).__name__}")
+    unknown = sorted(str(k) for k in entry if k not in allowed)
+    if unknown:
+        raise InputError(f"{field}.{unknown[0]}", f"unknown field; allowed fields are {', '.join(allowed)}")
+    base: dict[str, t.Any] = {}
+    if "like" in entry:
+        like = known.get(str(entry["like"]))
+        if like is None:
+            raise InputError(f"{field}.like", f"must name a known release id such as win11_25h2; got {entry['like']!r}")
+        base = {f.name: getattr(like, f.name) for f in dataclasses.fields(Release)}
+    elif "like" in allowed and "family" not in allowed:
+        raise InputError(f"{field}.like", "is required: the release whose defaults the new one shares")
+    for key in ("id", "name", "version", "product_type"):
+        if key not in entry:
+            raise InputError(f"{field}.{key}", "is required")
+    rid = entry["id"]
+    if not isinstance(rid, str) or not re.fullmatch(r"[a-z0-9_]+", rid):
+        raise InputError(f"{field}.id", f"must be lower-case letters, digits and _ (such as win11_27h2); got {rid!r}")
+    if rid in known:
+        raise InputError(f"{field}.id", f"{rid!r} is already in the catalogue")
+    if not isinstance(entry["name"], str) or not entry["name"].strip():
+        raise InputError(f"{field}.name", "must be a non-empty string")
+    values = dict(base)
+    values.update(id=rid, name=entry["name"].strip(),
+                  version=_parse_version(entry["version"], f"{field}.version"),
+                  product_type=_choice(entry["product_type"], ("client", "server"), f"{field}.product_type"))
+    if "protocols" in entry:
+        values["protocols"] = data.protocol_sets[_choice(entry["protocols"], data.protocol_sets, f"{field}.protocols")]
+    if "afd_suites" in entry:
+        values["afd_suites"] = data.suite_sets[_choice(entry["afd_suites"], data.suite_sets, f"{field}.afd_suites")]
+    if "winhttp_default" in entry:
+        values["winhttp_default"] = _mask(entry["winhttp_default"], f"{field}.winhttp_default")
+    for key in ("family", "msu_prefix", "sources"):
+        if key in entry:
+            values[key] = str(entry[key])
+    if "min_service_pack" in entry:
+        values["min_service_pack"] = int(entry["min_service_pack"])
+    if "winhttp_tls12_native" in entry:
+        if not isinstance(entry["winhttp_tls12_native"], bool):
+            raise InputError(f"{field}.winhttp_tls12_native", "must be true or false")
+        values["winhttp_tls12_native"] = entry["winhttp_tls12_native"]
+    missing = [f.name for f in dataclasses.fields(Release) if f.name not in values and f.default is dataclasses.MISSING]
+    if missing:
+        raise InputError(f"{field}.{missing[0]}", "is required")
+    release = Release(**values)
+    for other in known.values():
+        if other.version == release.version and other.product_type == release.product_type:
+            raise InputError(f"{field}.version", f"{release.build} ({release.product_type}) is already the catalogue's "
+                                                 f"{other.id}")
+    return release
+
+
+def _load_data_file(path: str) -> tuple[CatalogueData, tuple[Release, ...]]:
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    protocol_sets = {
+        name: {proto: {"client": sides[0], "server": sides[1]} for proto, sides in table.items()}
+        for name, table in document["protocol_sets"].items()
+    }
+    for name, table in protocol_sets.items():
+        if set(table) != set(PROTOCOLS) or any(s not in PROTOCOL_STATES for v in table.values() for s in v.values()):
+            raise ValueError(f"{path}: protocol set {name} is malformed")
+    suite_sets = {name: frozenset().union(*(_SUITE_GROUPS[g] for g in groups))
+                  for name, groups in document["suite_sets"].items()}
+    data = CatalogueData(protocol_sets, suite_sets)  # type: ignore[arg-type]
+    known: dict[str, Release] = {}
+    for index, entry in enumerate(document["releases"]):
+        release = _release(entry, data, known, f"{os.path.basename(path)}: releases[{index}]", _FIELDS)
+        known[release.id] = release
+    return data, tuple(known.values())
+
+
+DATA, RELEASES = _load_data_file(DATA_FILE)
+
+
+def build_catalogue(extra_releases: t.Any = None) -> tuple[Release, ...]:
+    """Return the shipped releases plus the user's ``extra_releases`` (validated).
+
+    Each extra release names a shipped (or earlier extra) release in ``like`` and
+    shares its documented defaults unless it overrides them with one of the data
+    file's sets.
+
+    Raises:
+        InputError: naming ``extra_releases[<n>].<field>`` and what is allowed.
+    """
+    if not extra_releases:
+        return RELEASES
+    if not isinstance(extra_releases, (list, tuple)):
+        raise InputError("extra_releases", f"must be a list of releases; got {type(extra_releases).__name__}")
+    known = {r.id: r for r in RELEASES}
+    for index, entry in enumerate(extra_releases):
+        release = _release(entry, DATA, known, f"extra_releases[{index}]", _EXTRA_FIELDS)
+        known[release.id] = release
+    return tuple(known.values())
+
 
 RELEASES_BY_ID: dict[str, Release] = {r.id: r for r in RELEASES}
 
@@ -228,13 +275,13 @@ class UnknownRelease(t.NamedTuple):
     remediation: str
 
 
-def identify_release(state: HostState) -> Release | UnknownRelease:
+def identify_release(state: HostState, releases: t.Sequence[Release] = RELEASES) -> Release | UnknownRelease:
     """Find the catalogue entry for a host, matching version, build and product type.
 
     Only exact builds match: an unknown build (a new Windows feature update, an
     Insider build) is reported, never mapped onto a neighbour.
     """
-    for release in RELEASES:
+    for release in releases:
         if release.version == state.version and release.product_type == state.product_type:
             if state.service_pack < release.min_service_pack:
                 return UnknownRelease(
@@ -246,7 +293,7 @@ def identify_release(state: HostState) -> Release | UnknownRelease:
                 )
             return release
     label = f"{state.os_name or 'Windows'} ({format_version(state.version)}, {state.product_type})"
-    sp_builds = {r.version[:2]: r for r in RELEASES if r.min_service_pack and r.product_type == state.product_type}
+    sp_builds = {r.version[:2]: r for r in releases if r.min_service_pack and r.product_type == state.product_type}
     known = sp_builds.get(state.version[:2])
     if known is not None and state.version[2] < known.version[2]:
         return UnknownRelease(
@@ -257,5 +304,6 @@ def identify_release(state: HostState) -> Release | UnknownRelease:
     return UnknownRelease(
         label,
         "this release is not in the tlsready catalogue, so its TLS defaults are unknown and tlsready does not guess them",
-        "Check the host by hand against Microsoft's TLS guidance, or ask for the release to be added to the catalogue.",
+        "Check the host by hand against Microsoft's TLS guidance; once Microsoft documents the release as generally "
+        "available, add it with extra_releases (docs/releases.md) or ask for it to be added to the catalogue.",
     )

@@ -7,6 +7,13 @@ OneDrive, accepts few TLS 1.2 suites. The suites a host offers are its local
 list (plus what an installed cipher update adds), cut down to the Group Policy
 list when one is set (suites not listed are not used [S6][S7]), minus DHE or
 ECDHE suites whose key exchange is disabled in Schannel [S27].
+
+Front Door's predefined policies accept different suites (reference 4, [S16]):
+the default ``TLSv1.2_2023`` only ECDHE-RSA-AES-GCM (and TLS 1.3); ``TLSv1.2_2022``
+also DHE-RSA-AES-GCM and ECDHE-RSA-AES-CBC-SHA384/256. Which policy fronts
+SharePoint Online is not documented (reference 8.4), so a host that can reach
+only ``TLSv1.2_2022`` gets a warning naming that policy, whichever of the two
+suite families it still has.
 """
 
 from __future__ import annotations
@@ -14,20 +21,32 @@ from __future__ import annotations
 import dataclasses
 
 from . import _sources as src
-from ._catalogue import AFD_CBC_SUITES, AFD_GCM_SUITES, TLS13_SUITES, Release
+from ._catalogue import AFD_POLICY_2022, AFD_POLICY_2023, TLS13_SUITES, Release
 from ._hotfixes import HotfixVerdict, local_cipher_suites, normalize_suite
 from ._state import HostState
 
 _KEX = src.SCHANNEL + r"\KeyExchangeAlgorithms"
 
 
+POLICY_2023, POLICY_2022 = "TLSv1.2_2023", "TLSv1.2_2022"
+AFD_POLICIES: dict[str, frozenset[str]] = {POLICY_2023: AFD_POLICY_2023, POLICY_2022: AFD_POLICY_2022}
+
+
 @dataclasses.dataclass(frozen=True)
 class CipherVerdict:
-    """The AFD-accepted suites a host offers and, when that is a problem, why."""
+    """The AFD-accepted suites a host offers and, when that is a problem, why.
+
+    Attributes:
+        accepted: offered suites that some AFD policy accepts.
+        policies: the predefined AFD policies the host can still connect to, newest first.
+        problem: ``""`` (the default policy works), ``"none"`` (no policy works),
+            ``"policy_2022_only"`` or ``"unknown"`` (the suites could not be read).
+    """
 
     accepted: frozenset[str]
-    problem: str  # "" | "none" | "cbc_only" | "unknown"
+    problem: str
     causes: tuple[str, ...]
+    policies: tuple[str, ...] = ()
 
 
 def offered_suites(
@@ -52,7 +71,7 @@ def offered_suites(
     if policy is not None and isinstance(policy.data, (str, tuple)):
         items = policy.data.split(",") if isinstance(policy.data, str) else list(policy.data)
         allowed = {normalize_suite(s) for s in items if s.strip()}
-        lost = (offered & (AFD_GCM_SUITES | AFD_CBC_SUITES)) - allowed
+        lost = (offered & AFD_POLICY_2022 - TLS13_SUITES) - allowed
         if lost:
             causes.append(f"the Group Policy cipher suite order leaves out {', '.join(sorted(lost))}")
         offered &= allowed
@@ -67,15 +86,16 @@ def offered_suites(
 
 
 def check_ciphers(state: HostState, release: Release, verdicts: list[HotfixVerdict]) -> CipherVerdict:
-    """Judge whether at least one AFD-accepted suite survives (reference 4 and 4a)."""
+    """Judge which predefined AFD policy at least one offered suite matches (reference 4 and 4a)."""
     offered, causes = offered_suites(state, release, verdicts)
     if offered is None:
         return CipherVerdict(frozenset(), "unknown", tuple(causes))
-    accepted = frozenset(offered & (AFD_GCM_SUITES | AFD_CBC_SUITES | TLS13_SUITES))
+    accepted = frozenset(offered & AFD_POLICY_2022)
+    policies = tuple(name for name, suites in AFD_POLICIES.items() if offered & suites)
     if not accepted:
         if not release.afd_suites:
             causes.append(f"{release.name} has no cipher suite that Azure Front Door accepts (reference 4a)")
-        return CipherVerdict(accepted, "none", tuple(causes))
-    if not accepted & (AFD_GCM_SUITES | TLS13_SUITES):
-        return CipherVerdict(accepted, "cbc_only", tuple(causes))
-    return CipherVerdict(accepted, "", tuple(causes))
+        return CipherVerdict(accepted, "none", tuple(causes), policies)
+    if POLICY_2023 not in policies:
+        return CipherVerdict(accepted, "policy_2022_only", tuple(causes), policies)
+    return CipherVerdict(accepted, "", tuple(causes), policies)

@@ -14,8 +14,18 @@ import dataclasses
 import typing as t
 
 from . import _sources as src
-from ._catalogue import PROTOCOLS, TLS12, TLS13, Release, UnknownRelease, describe_bits, identify_release
-from ._ciphers import check_ciphers
+from ._catalogue import (
+    PROTOCOLS,
+    TLS12,
+    TLS13,
+    Release,
+    UnknownRelease,
+    build_catalogue,
+    describe_bits,
+    identify_release,
+)
+from ._ciphers import POLICY_2022, POLICY_2023, check_ciphers
+from ._dotnet import DotnetState, judge_v4, read_dotnet
 from ._guards import check_guards, fips_warning, validate_accept_risks
 from ._hotfixes import HotfixVerdict, check_hotfix, hotfixes_for
 from ._settings import (
@@ -23,6 +33,7 @@ from ._settings import (
     Location,
     MaskRequirement,
     ProtocolRequirement,
+    mask_to_write,
     Requirement,
     SCHANNEL_PROTOCOLS,
     Setting,
@@ -80,6 +91,10 @@ class Evaluation:
     hotfixes: list[HotfixVerdict]
     changes: list[Change]
     blocked: list[str] = dataclasses.field(default_factory=list)
+    # The catalogue entry the host was judged by (None when unsupported); not part of to_dict.
+    catalogue_release: Release | None = None
+    # The installed .NET Framework versions (reference 1c), or None when the release is unsupported.
+    dotnet: DotnetState | None = None
 
     @property
     def compliant(self) -> bool:
@@ -87,7 +102,8 @@ class Evaluation:
 
     @property
     def missing_hotfixes(self) -> list[str]:
-        return [v.hotfix.kb for v in self.hotfixes if not v.present]
+        """Updates to install; an unconfirmed update (KB4467770) is only reported, never required."""
+        return [v.hotfix.kb for v in self.hotfixes if v.missing]
 
     @property
     def reboot_required(self) -> bool:
@@ -105,6 +121,7 @@ class Evaluation:
             "changes": [c.to_dict() for c in self.changes],
             "reboot_required": self.reboot_required,
             "blocked": list(self.blocked),
+            "dotnet": self.dotnet.to_dict() if self.dotnet is not None else None,
         }
 
 
@@ -115,20 +132,22 @@ def evaluate(
     pin_explicit: bool = False,
     accept_risks: t.Iterable[str] | None = None,
     management_tls: bool = False,
+    extra_releases: t.Any = None,
 ) -> Evaluation:
     """Evaluate ``state`` against ``profile`` with ``overrides``.
 
     Args:
         accept_risks: safety guards (``_guards.GUARDS``) whose risk the admin accepts.
         management_tls: this run reaches the host over WinRM/PSRP HTTPS.
+        extra_releases: releases added to the shipped catalogue (``_catalogue.build_catalogue``).
 
     Raises:
-        InputError: for an unknown profile, a bad override or an unknown guard.
+        InputError: for an unknown profile, a bad override, an unknown guard or a bad extra release.
     """
     profile = validate_profile(profile)
     checked_overrides = validate_overrides(overrides, profile)
     accepted = validate_accept_risks(accept_risks)
-    found = identify_release(state)
+    found = identify_release(state, build_catalogue(extra_releases))
     if isinstance(found, UnknownRelease):
         release_info = {
             "id": None,
@@ -158,11 +177,20 @@ def evaluate(
         findings.append(Finding("host.reboot_pending", WARNING,
                                 "Windows reports a pending restart; installed updates may not be active yet.",
                                 "Restart the host."))
-    verdicts = [check_hotfix(h, release, state) for h in hotfixes_for(release)]
+    dotnet = read_dotnet(state)
+    installed = {"dotnet35"} if dotnet.legacy_installed else set()
+    verdicts = [check_hotfix(h, release, state) for h in hotfixes_for(release, installed)]
     for verdict in verdicts:
         if not verdict.present:
             findings.append(_hotfix_finding(verdict, release, state))
-    requirements = apply_overrides(profile_requirements(profile, release), checked_overrides)
+    dotnet_verdict = judge_v4(dotnet, release.name)
+    if dotnet_verdict is not None:
+        findings.append(Finding(*dotnet_verdict))
+    profile_reqs = profile_requirements(profile, release)
+    if not dotnet.legacy_installed:
+        # .NET 2.0-3.5 flags are judged only where that framework is installed [S18][S43].
+        profile_reqs = {k: v for k, v in profile_reqs.items() if not k.startswith("dotnet2.")}
+    requirements = apply_overrides(profile_reqs, checked_overrides)
     changes: list[Change] = []
     for setting in SETTINGS:
         requirement = requirements.get(setting.id)
@@ -174,7 +202,7 @@ def evaluate(
         findings.extend(_check_wininet_policy(t.cast(MaskRequirement, requirements["wininet.secure_protocols"]), state))
     findings.extend(_cipher_findings(state, release, verdicts))
     blocked = _guard_findings(state, release, changes, findings, accepted, management_tls)
-    return Evaluation(profile, release_info, findings, verdicts, changes, blocked)
+    return Evaluation(profile, release_info, findings, verdicts, changes, blocked, release, dotnet)
 
 
 def _guard_findings(
@@ -204,25 +232,45 @@ def _guard_findings(
 
 def _offered(state: HostState, release: Release, proto: str, side: str) -> bool:
     """Whether a protocol is offered by default now (table 1a default unless the registry says otherwise)."""
-    default = release.protocols[proto][side]
-    if default in ("unsupported", "removed"):
-        return False
     path = rf"{SCHANNEL_PROTOCOLS}\{PROTOCOLS[proto]}\{side.capitalize()}"
-    is_on, by_default = _effective(default, _dword(state.get(path, "Enabled")),
-                                   _dword(state.get(path, "DisabledByDefault")))
-    return is_on and by_default
+    return protocol_state(release.protocols[proto][side], _dword(state.get(path, "Enabled")),
+                          _dword(state.get(path, "DisabledByDefault"))) == "offered"
 
 
-def _effective(default: str, enabled: int | None, disabled_by_default: int | None) -> tuple[bool, bool]:
-    """Return (enabled, offered by default) from the values, or the release default where absent [S27]."""
-    is_on = enabled != 0 if enabled is not None else default == "enabled"
-    by_default = disabled_by_default == 0 if disabled_by_default is not None else default == "enabled"
-    return is_on, by_default
+def protocol_state(default: str, enabled: int | None, disabled_by_default: int | None) -> str:
+    """The effective Schannel state of one protocol side (reference 2a, judging rule).
+
+    ``Enabled`` and ``DisabledByDefault`` are judged separately: ``Enabled`` 0 disables the
+    protocol, any other DWORD (1, 0xFFFFFFFF) does not; ``DisabledByDefault`` non-zero keeps it
+    from being offered, 0 offers it. An absent value takes the release default: an existing
+    protocol is never "off" for want of ``Enabled`` [S8][S22]. Returns ``disabled``,
+    ``not_offered``, ``offered``, ``unsupported`` (not in this release or removed) or ``unknown``
+    (the release default is not documented and the registry does not settle it).
+    """
+    if default in ("unsupported", "removed"):
+        return "unsupported"
+    if enabled == 0:
+        return "disabled"
+    if enabled is None and default == "unknown":
+        return "unknown"
+    if disabled_by_default is not None:
+        return "offered" if disabled_by_default == 0 else "not_offered"
+    return {"enabled": "offered", "disabled": "not_offered"}.get(default, "unknown")
 
 
 def _hotfix_finding(verdict: HotfixVerdict, release: Release, state: HostState) -> Finding:
     hotfix = verdict.hotfix
     note = f" Note: {hotfix.note}." if hotfix.note else ""
+    if hotfix.unconfirmed:
+        # Reference 3c / 8.1: report it, never block on it.
+        return Finding(
+            f"hotfix.{hotfix.kb}.unconfirmed",
+            WARNING,
+            f"{hotfix.kb} is not listed: it reportedly {hotfix.purpose}, but no Microsoft source confirms it, so "
+            f"this does not affect compliance. Evidence: {verdict.evidence}.{note}",
+            f"Check with Microsoft's Update Catalog whether {hotfix.kb} applies before installing it "
+            f"(file {hotfix.msu_pattern(release, state.architecture)}).",
+        )
     return Finding(
         f"hotfix.{hotfix.kb}.missing",
         ERROR,
@@ -237,7 +285,8 @@ def _locations(setting: Setting, state: HostState) -> list[Location]:
 
 
 def _dword(value: RegValue | None) -> int | None:
-    # Windows reads these as REG_DWORD only; another type is as good as absent.
+    # Microsoft documents these values as REG_DWORD only; another type is judged as absent (the release
+    # default) and reported where it matters (reference 2a.4).
     return t.cast(int, value.data) if value is not None and value.type == "dword" else None
 
 
@@ -272,9 +321,17 @@ def _where(setting: Setting, loc: Location) -> str:
     return f"{setting.label}{', ' + loc.view if loc.view else ''}"
 
 
+_DEFAULT_WORDS = {
+    "enabled": "offered by default",
+    "disabled": "present but not offered by default",
+    "unknown": "not documented",
+}
+
+
 def _check_protocol(
     setting: Setting, requirement: ProtocolRequirement, state: HostState, release: Release, pin: bool
 ) -> tuple[list[Finding], list[Change]]:
+    """Judge ``Enabled`` and ``DisabledByDefault`` separately; a finding and a change name one value each."""
     proto, side = setting.id.split(".")[1:]
     default = release.protocols[proto][side]
     enabled_loc, dbd_loc = setting.locations
@@ -287,27 +344,57 @@ def _check_protocol(
     enabled_raw, dbd_raw = state.get(enabled_loc.path, "Enabled"), state.get(dbd_loc.path, "DisabledByDefault")
     enabled, dbd = _dword(enabled_raw), _dword(dbd_raw)
     shown = (f"Enabled={_show(enabled_raw)}, DisabledByDefault={_show(dbd_raw)}; "
-             f"the {release.name} default is {default}")
-    changes = []
+             f"the {release.name} default is: {_DEFAULT_WORDS[default]}")
+    restart = "(REG_DWORD), then restart"
+    findings: list[Finding] = []
+    wanted: dict[str, int] = {}  # value name -> the DWORD to write
     if requirement.state == "enabled":
-        is_on, by_default = _effective(default, enabled, dbd)
-        if not is_on or (pin and enabled is None):
-            changes.append(_change(setting, enabled_loc, enabled_raw, 1))
-        if not by_default or (pin and dbd is None):
-            changes.append(_change(setting, dbd_loc, dbd_raw, 0))
-        if is_on and by_default:
-            return [], changes
-        return [Finding(f"{setting.id}.not_enabled", ERROR, f"{setting.label} is not offered by default ({shown}).",
-                        f"Set {enabled_loc.path}: Enabled=1 and DisabledByDefault=0 (REG_DWORD), then restart.")], changes
-    hard_off = enabled == 0
-    if not hard_off:
-        changes.append(_change(setting, enabled_loc, enabled_raw, 0))
-    if dbd != 1 and (not hard_off or pin):
-        changes.append(_change(setting, dbd_loc, dbd_raw, 1))
-    if hard_off:
-        return [], changes
-    return [Finding(f"{setting.id}.not_disabled", ERROR, f"{setting.label} is not disabled ({shown}).",
-                    f"Set {enabled_loc.path}: Enabled=0 and DisabledByDefault=1 (REG_DWORD), then restart.")], changes
+        if enabled == 0:
+            findings.append(Finding(f"{setting.id}.disabled", ERROR,
+                                    f"{setting.label} is disabled: Enabled=0 ({shown}).",
+                                    f"Set {enabled_loc.path}\\Enabled=1 {restart}."))
+            wanted["Enabled"] = 1
+        elif enabled is None and default == "unknown":
+            findings.append(Finding(f"{setting.id}.unknown_default", ERROR,
+                                    f"{setting.label}: Enabled is absent and Microsoft does not document the "
+                                    f"{release.name} default, so tlsready cannot tell whether it is on ({shown}).",
+                                    f"Set {enabled_loc.path}\\Enabled=1 {restart}."))
+            wanted["Enabled"] = 1
+        elif pin and enabled is None:
+            wanted["Enabled"] = 1
+        by_default = dbd == 0 if dbd is not None else default == "enabled"
+        if not by_default:
+            findings.append(Finding(f"{setting.id}.not_offered", ERROR,
+                                    f"{setting.label} is not offered by default: DisabledByDefault is "
+                                    f"{_show(dbd_raw)} ({shown}).",
+                                    f"Set {dbd_loc.path}\\DisabledByDefault=0 {restart}."))
+            wanted["DisabledByDefault"] = 0
+        elif pin and dbd is None:
+            wanted["DisabledByDefault"] = 0
+    else:
+        if enabled != 0:
+            findings.append(Finding(f"{setting.id}.not_disabled", ERROR,
+                                    f"{setting.label} is not disabled: Enabled is {_show(enabled_raw)} ({shown}).",
+                                    f"Set {enabled_loc.path}\\Enabled=0 {restart}."))
+            wanted["Enabled"] = 0
+        if pin and dbd != 1:
+            wanted["DisabledByDefault"] = 1
+    # A value of another type: Microsoft documents DWORD only and nothing about other types (reference 2a.4):
+    # reported, judged by the release default above, and rewritten as a DWORD.
+    target = {"Enabled": 1, "DisabledByDefault": 0} if requirement.state == "enabled" else \
+        {"Enabled": 0, "DisabledByDefault": 1}
+    for loc, raw in ((enabled_loc, enabled_raw), (dbd_loc, dbd_raw)):
+        if raw is not None and raw.type != "dword":
+            findings.append(Finding(f"{setting.id}.invalid_type", WARNING,
+                                    f"{setting.label}: {loc.name} is {_show(raw)}; Microsoft documents it as REG_DWORD "
+                                    "only and does not say how Schannel reads another type, so tlsready judges the "
+                                    f"protocol by the {release.name} default ({_DEFAULT_WORDS[default]}) and "
+                                    f"rewrites the value as REG_DWORD {wanted.get(loc.name, target[loc.name])}.",
+                                    f"Replace {loc.path}\\{loc.name} with a REG_DWORD {restart}."))
+            wanted.setdefault(loc.name, target[loc.name])
+    changes = [_change(setting, loc, raw, wanted[loc.name])
+               for loc, raw in ((enabled_loc, enabled_raw), (dbd_loc, dbd_raw)) if loc.name in wanted]
+    return findings, changes
 
 
 def _show(value: RegValue | None) -> str:
@@ -315,7 +402,7 @@ def _show(value: RegValue | None) -> str:
         return "absent"
     if value.type == "dword":
         return str(value.data)
-    return f"{value.to_dict()['data']!r} ({value.type}, ignored by Windows)"
+    return f"{value.to_dict()['data']!r} (REG_{value.type.upper()}, not a REG_DWORD)"
 
 
 def _check_mask(
@@ -323,32 +410,50 @@ def _check_mask(
 ) -> tuple[Finding | None, Change | None]:
     raw = state.get(loc.path, loc.name)
     value = _dword(raw)
-    default = release.winhttp_default if setting.id.startswith("winhttp.") else None
+    winhttp = setting.id.startswith("winhttp.")
+    default = release.winhttp_default if winhttp else None
     effective = value if value is not None else default
     where = _where(setting, loc)
-    if requirement.write & TLS13 and not release.tls13:
+    tls11_off = _tls11_client_disabled(state, release)
+    write = mask_to_write(requirement, release, value, tls11_off)
+    if write & TLS13 and not release.tls13:
         return Finding(f"{_finding_id(setting, loc)}.tls13_unsupported", ERROR,
-                       f"{where}: the override 0x{requirement.write:X} includes TLS 1.3, which {release.name} "
+                       f"{where}: the override 0x{write:X} includes TLS 1.3, which {release.name} "
                        "does not support; tlsready does not write it (reference 8.9).",
                        f"Remove 0x2000 from the override for {setting.id}."), None
-    if release.tls13 and not requirement.write & TLS13:
+    if release.tls13 and not write & TLS13:
         return Finding(f"{_finding_id(setting, loc)}.drops_tls13", ERROR,
-                       f"{where}: the override 0x{requirement.write:X} would drop TLS 1.3 on {release.name}; "
+                       f"{where}: the override 0x{write:X} would drop TLS 1.3 on {release.name}; "
                        "tlsready does not write it.", f"Add 0x2000 to the override for {setting.id}."), None
-    if effective is None:
+    if effective is None and winhttp and release.winhttp_tls12_native:
+        # 8.1 / 2012 R2 and later servers: TLS 1.2 over WinHTTP natively, bitmask undocumented [S42][S19a].
+        ok = not requirement.exclude or requirement.absent_ok
+        shown = (f"absent; {release.name} supports TLS 1.2 over WinHTTP natively, but Microsoft does not document "
+                 "which older protocols its default keeps")
+    elif effective is None:
         ok = requirement.absent_ok
         shown = "absent, and the reference documents no default for this release"
     else:
         ok = effective & requirement.include == requirement.include and not effective & requirement.exclude
         source = "" if value is not None else f" ({release.name} default)"
         shown = f"0x{effective:X} = {describe_bits(effective)}{source}"
-    change = _change(setting, loc, raw, requirement.write) if not ok or (pin and value is None) else None
+    change = _change(setting, loc, raw, write) if not ok or (pin and value is None) else None
+    if raw is not None and value is None and change is None:
+        # A wrongly typed value that the default covers: rewrite it so the registry says what Windows does.
+        change = _change(setting, loc, raw, write)
     if ok:
         return None, change
-    wanted = describe_bits(requirement.write)
+    wanted = describe_bits(write)
     return Finding(_finding_id(setting, loc), ERROR, f"{where} is {shown}; needed: {_mask_need(requirement)}.",
-                   f"Set {loc.path}\\{loc.name} to 0x{requirement.write:X} ({wanted}) as REG_DWORD"
+                   f"Set {loc.path}\\{loc.name} to 0x{write:X} ({wanted}) as REG_DWORD"
                    f"{', then restart' if setting.reboot else ', then restart the programs using it'}."), change
+
+
+def _tls11_client_disabled(state: HostState, release: Release) -> bool:
+    """Whether TLS 1.1 client is off in Schannel (Enabled=0, or not in this release)."""
+    path = rf"{SCHANNEL_PROTOCOLS}\TLS 1.1\Client"
+    return protocol_state(release.protocols["tls1_1"]["client"], _dword(state.get(path, "Enabled")),
+                          _dword(state.get(path, "DisabledByDefault"))) in ("disabled", "unsupported")
 
 
 def _mask_need(requirement: MaskRequirement) -> str:
@@ -390,16 +495,21 @@ def _cipher_findings(state: HostState, release: Release, verdicts: list[HotfixVe
     causes = "; ".join(verdict.causes)
     if verdict.problem == "none":
         return [Finding("cipher.no_afd_suite", ERROR,
-                        "The host offers no cipher suite that Microsoft 365 / Azure Front Door accepts"
-                        f"{': ' + causes if causes else ''}.",
-                        "Keep TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "
-                        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 or TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 enabled and at "
-                        "the top of any Group Policy cipher order; on Windows 7 to 8.1 install the cipher update "
-                        "and keep Diffie-Hellman enabled.")]
-    if verdict.problem == "cbc_only":
-        return [Finding("cipher.cbc_only", WARNING,
-                        "The only Azure Front Door suites left are the CBC ones of the TLSv1.2_2022 policy "
-                        f"({', '.join(sorted(verdict.accepted))}); whether SharePoint Online accepts them is "
-                        f"uncertain{': ' + causes if causes else ''}.",
-                        "Enable a GCM suite (TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 or an ECDHE GCM suite).")]
+                        f"The host offers no cipher suite that Azure Front Door (Microsoft 365) accepts under "
+                        f"{POLICY_2023} (the default) or {POLICY_2022}{': ' + causes if causes else ''}.",
+                        "Keep TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 or TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
+                        f"(accepted by {POLICY_2023} and {POLICY_2022}) enabled and at the top of any Group Policy "
+                        "cipher order; Windows 7 to 8.1 cannot offer them and reach only "
+                        f"{POLICY_2022} endpoints, through TLS_DHE_RSA_WITH_AES_*_GCM or "
+                        "TLS_ECDHE_RSA_WITH_AES_*_CBC_SHA384/256: install the cipher update and keep Diffie-Hellman "
+                        "enabled.")]
+    if verdict.problem == "policy_2022_only":
+        return [Finding("cipher.afd_policy_2022_only", WARNING,
+                        f"The host's Azure Front Door suites ({', '.join(sorted(verdict.accepted))}) are accepted only "
+                        f"by the {POLICY_2022} policy, not by the default {POLICY_2023}, which accepts only "
+                        "ECDHE-RSA-AES-GCM and TLS 1.3 suites; which policy fronts SharePoint Online and OneDrive "
+                        f"is not documented (reference 4, 8.4){': ' + causes if causes else ''}.",
+                        f"Expect connections only to endpoints that use {POLICY_2022}; for the default "
+                        f"{POLICY_2023}, move the host to a release that offers TLS_ECDHE_RSA_WITH_AES_*_GCM "
+                        "(Windows 10 / Server 2016 or later).")]
     return []

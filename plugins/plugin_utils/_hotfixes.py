@@ -39,6 +39,12 @@ class Hotfix:
         suites: cipher suites it adds; any of them in the local list proves it.
         note: what the reference marks uncertain.
         sources: reference keys.
+        unconfirmed: the reference finds no Microsoft source for the update (KB4467770): its
+            absence is a warning, never a compliance failure, and tlsready does not install it.
+        requires: ``dotnet35`` when the update matters only where .NET 2.0-3.5 is installed.
+        included_from_build: builds of the family from this number on carry the update, so it
+            is not needed there.
+        from_build: the first build of the family the update is for.
     """
 
     kb: str
@@ -49,6 +55,10 @@ class Hotfix:
     suites: frozenset[str] = frozenset()
     note: str = ""
     sources: str = ""
+    unconfirmed: bool = False
+    requires: str = ""
+    included_from_build: int | None = None
+    from_build: int | None = None
 
     def msu_pattern(self, release: Release, architecture: str) -> str:
         """Return the Update Catalog file name pattern for this update, e.g. ``windows6.1-kb3140245-x64*.msu``."""
@@ -71,8 +81,9 @@ HOTFIXES: tuple[Hotfix, ...] = (
         "KB4467770",
         "lets WinHTTP use TLS 1.1 and TLS 1.2 by default (DefaultSecureProtocols) on Windows Server 2008 SP2",
         frozenset({"6.0"}),
-        note="the exact title and applicability of this update are uncertain (reference 3c)",
+        note="no Microsoft page documents this update; its title and applicability are unconfirmed (reference 3c)",
         sources="[S41]",
+        unconfirmed=True,
     ),
     Hotfix(
         "KB3140245",
@@ -107,6 +118,36 @@ HOTFIXES: tuple[Hotfix, ...] = (
         suites=frozenset({_DHE_GCM_256, _DHE_GCM_128}),
         sources="[S5][S27][S33]",
     ),
+    # "TLS System Default Versions" for .NET 2.0-3.5 (reference 1b, 1c): without it
+    # SystemDefaultTlsVersions under v2.0.50727 has no effect [S18][S45].
+    *(
+        Hotfix(
+            kb,
+            f"lets .NET 2.0-3.5 programs use the TLS versions Windows chooses (TLS 1.2) on {where} "
+            "(\"TLS System Default Versions\")",
+            frozenset({family}),
+            note=note,
+            sources=sources,
+            requires="dotnet35",
+            from_build=builds[0],
+            included_from_build=builds[1],
+        )
+        for kb, family, where, note, sources, builds in (
+            ("KB3154517", "6.0", "Server 2008 SP2 (.NET 2.0 SP2)",
+             "Microsoft says later .NET updates supersede it; tlsready proves it only by this update id", "[S18][S45]",
+             (None, None)),
+            ("KB3154518", "6.1", "Windows 7 SP1 / Server 2008 R2 SP1 (.NET 3.5.1)",
+             "Microsoft says later .NET updates supersede it; tlsready proves it only by this update id", "[S18][S45]",
+             (None, None)),
+            ("KB3154519", "6.2", "Server 2012 (the .NET document's row reads Windows 8.0 / Server 2012)",
+             "the KB title names Server 2012 only", "[S18]", (None, None)),
+            ("KB3154520", "6.3", "Windows 8.1 / Server 2012 R2", "", "[S18]", (None, None)),
+            # A cumulative update of Windows 10 1511 (May 2016); later cumulative updates, and so every later
+            # build, include it [S18]. The .NET document's title for it conflicts (reference 8.8); the reference
+            # names no update for 1507.
+            ("KB3156421", "10.0", "Windows 10 1511", "later cumulative updates include it", "[S18]", (10586, 14393)),
+        )
+    ),
 )
 
 
@@ -118,6 +159,11 @@ class HotfixVerdict:
     present: bool
     evidence: str
 
+    @property
+    def missing(self) -> bool:
+        """Absent and confirmed: an update tlsready requires (an unconfirmed one is only reported)."""
+        return not self.present and not self.hotfix.unconfirmed
+
     def to_dict(self) -> dict[str, t.Any]:
         return {
             "kb": self.hotfix.kb,
@@ -127,9 +173,17 @@ class HotfixVerdict:
         }
 
 
-def hotfixes_for(release: Release) -> list[Hotfix]:
-    """Return the updates ``release`` needs, in install order."""
-    return [h for h in HOTFIXES if release.family in h.families]
+def hotfixes_for(release: Release, installed: t.Collection[str] | None = None) -> list[Hotfix]:
+    """Return the updates ``release`` may need, in install order.
+
+    Args:
+        installed: the frameworks the host has (``dotnet35``); None lists every update
+            of the release, including those that matter only with a framework installed.
+    """
+    return [h for h in HOTFIXES if release.family in h.families
+            and (h.included_from_build is None or release.version[2] < h.included_from_build)
+            and (h.from_build is None or release.version[2] >= h.from_build)
+            and (installed is None or not h.requires or h.requires in installed)]
 
 
 def local_cipher_suites(state: HostState) -> list[str] | None:

@@ -100,16 +100,42 @@ class ProtocolRequirement:
 
 @dataclasses.dataclass(frozen=True)
 class MaskRequirement:
-    """The bits in ``include`` must be set and those in ``exclude`` clear; ``write`` is what tlsready writes.
+    """The bits in ``include`` must be set and those in ``exclude`` clear.
 
-    ``absent_ok`` accepts a missing value (used where the reference documents no
-    default and the profile does not need the value).
+    ``write`` is the least tlsready writes (TLS 1.2, and TLS 1.3 where Windows has it);
+    :func:`mask_to_write` adds TLS 1.1 where that is Microsoft's documented value. An
+    override is ``exact``: its value is written as given. ``absent_ok`` accepts a missing
+    value (used where the profile needs no value, such as WinINet for m365_client).
     """
 
     include: int
     exclude: int
     write: int
     absent_ok: bool = False
+    exact: bool = False
+
+
+# KB3140245's worked example, 0xA00 (TLS 1.1 + 1.2), is Microsoft's value for the releases that
+# need a DefaultSecureProtocols value at all: 7 / 2008 R2 / 8 / 2012, and 2008 SP2 (reference 2b).
+_TLS11_RECIPE_FAMILIES = frozenset({"6.0", "6.1", "6.2"})
+
+
+def mask_to_write(requirement: MaskRequirement, release: Release, current: int | None, tls11_off: bool) -> int:
+    """The WinHTTP / WinINet value tlsready writes: it adds TLS 1.2 (+1.3) and never turns an old protocol on.
+
+    The value replaces Windows' default set [S2], so every bit written is offered. tlsready
+    writes TLS 1.2, TLS 1.3 where the release supports it, and TLS 1.1 only where the current
+    value already has it or the release is one whose documented value is 0xA00, and never
+    when Schannel has TLS 1.1 client disabled or the profile excludes it. TLS 1.0, SSL 3.0
+    and SSL 2.0 are never written (reference 2b, docs/profiles.md).
+    """
+    if requirement.exact:
+        return requirement.write
+    write = requirement.write
+    keeps_tls11 = (current is not None and current & TLS11) or release.family in _TLS11_RECIPE_FAMILIES
+    if keeps_tls11 and not tls11_off and not requirement.exclude & TLS11:
+        write |= TLS11
+    return write
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,16 +154,18 @@ def profile_requirements(profile: str, release: Release) -> dict[str, Requiremen
     """Return what ``profile`` requires of each managed setting on ``release``.
 
     m365_client is the minimum for a working TLS 1.2 client of Microsoft 365:
-    TLS 1.2 client on, WinHTTP and (when set) WinINet offering TLS 1.2, .NET
-    strong crypto in every version and view (reference 6a, 6c). strict adds
+    TLS 1.2 client offered, WinHTTP and (when set) WinINet offering TLS 1.2, .NET
+    strong crypto in every version and view (reference 6a, 6c; the .NET 2.0-3.5
+    flags only matter where that framework is installed, which the evaluator
+    decides). strict adds
     TLS 1.2+ only: SSL 2/3 and TLS 1.0/1.1 hard-disabled on both sides.
     """
     tls13 = TLS13 if release.tls13 else 0
     reqs: dict[str, Requirement] = {"schannel.tls1_2.client": ProtocolRequirement("enabled")}
     if profile == "m365_client":
-        # Keeps TLS 1.0 for legacy intranet sites: the least disruptive value that adds TLS 1.2 [S13].
-        reqs["winhttp.default_secure_protocols"] = MaskRequirement(TLS12, 0, TLS10 | TLS11 | TLS12 | tls13)
-        reqs["wininet.secure_protocols"] = MaskRequirement(TLS12, 0, TLS10 | TLS11 | TLS12 | tls13, absent_ok=True)
+        # Adds TLS 1.2 and never turns an older protocol on (mask_to_write; reference 2b).
+        reqs["winhttp.default_secure_protocols"] = MaskRequirement(TLS12, 0, TLS12 | tls13)
+        reqs["wininet.secure_protocols"] = MaskRequirement(TLS12, 0, TLS12 | tls13, absent_ok=True)
     elif profile == "strict":
         reqs["schannel.tls1_2.server"] = ProtocolRequirement("enabled")
         for proto in ("ssl2_0", "ssl3_0", "tls1_0", "tls1_1"):
@@ -232,7 +260,7 @@ def apply_overrides(
         if value == "unmanaged":
             result.pop(setting_id, None)
         elif isinstance(value, int):
-            result[setting_id] = MaskRequirement(value, ALL_PROTOCOL_BITS & ~value, value)
+            result[setting_id] = MaskRequirement(value, ALL_PROTOCOL_BITS & ~value, value, exact=True)
         elif SETTINGS_BY_ID[setting_id].kind == "protocol":
             result[setting_id] = ProtocolRequirement(value)
         else:

@@ -27,12 +27,21 @@ pytestmark = pytest.mark.skipif(
     reason="the collection is not built and installed in build/collections: run `make build` (make test does)",
 )
 
-# Lab hosts that no registry value or update can make compliant, and why (lab/README.md).
+# Lab hosts that no registry value or update can make compliant, and why (lab/README.md): a .NET
+# Framework older than 4.6.1 needs an upgrade, which tlsready does not install (tls-facts 1c).
 NEVER_COMPLIANT = {
     "win2008sp2": "cipher.no_afd_suite",
     "win7-nosp": "release.unsupported",
     "win10-gpo-broken": "cipher.no_afd_suite",
+    "win7-patched": "dotnet4.version_too_old",
+    "win8": "dotnet4.version_too_old",
+    "win2012": "dotnet4.version_too_old",
+    "win81": "dotnet4.version_too_old",
+    "win2012r2": "dotnet4.version_too_old",
+    "win2012r2-net452": "dotnet4.version_too_old",
 }
+# Hosts at Windows defaults (with the .NET values set) that are compliant as collected (issue 10).
+COMPLIANT_AS_COLLECTED = ("win2022-defaults", "win2025-defaults", "win7-dbd0")
 
 
 def run(lab: str, playbook: str, *extra: str, check: bool = False) -> subprocess.CompletedProcess[str]:
@@ -83,12 +92,19 @@ def test_audit_converge_audit(lab: str, tmp_path: os.PathLike[str]) -> None:
     win7 = before["win7-fresh"]
     assert win7["status"] == "noncompliant"
     assert "KB3140245" in win7["missing_hotfixes"]
-    to_change = {(c["setting"], c["name"]) for c in win7["changes"]}
-    assert ("schannel.tls1_2.client", "Enabled") in to_change
-    assert ("schannel.tls1_2.client", "DisabledByDefault") in to_change
-    assert ("winhttp.default_secure_protocols", "DefaultSecureProtocols") in to_change
-    assert ("dotnet4.strong_crypto", "SchUseStrongCrypto") in to_change
-    assert before["win7-patched"]["status"] == "compliant"
+    to_change = {(c["setting"], c["name"]): c["desired"] for c in win7["changes"]}
+    # Windows 7: DisabledByDefault=0 alone makes TLS 1.2 offered; Enabled absent is not "off" (tls-facts 2a).
+    assert ("schannel.tls1_2.client", "Enabled") not in to_change
+    assert to_change[("schannel.tls1_2.client", "DisabledByDefault")] == 0
+    assert to_change[("winhttp.default_secure_protocols", "DefaultSecureProtocols")] == 0xA00
+    assert to_change[("dotnet4.strong_crypto", "SchUseStrongCrypto")] == 1
+    for host in COMPLIANT_AS_COLLECTED:
+        assert (before[host]["status"], before[host]["changes"]) == ("compliant", []), host
+    assert before["win11-25h2"]["release"]["id"] == "win11_25h2"
+    # 8.1 and later: TLS 1.2 over WinHTTP natively, no DefaultSecureProtocols written (tls-facts 2b).
+    for host in ("win81", "win2016", "win2022", "win11-23h2", "win11-25h2"):
+        assert not [c for c in before[host]["changes"] if c["name"] == "DefaultSecureProtocols"], host
+    assert before["win7-patched"]["status"] == "noncompliant"
 
     run(lab, "converge", "-e", f"tlsready_report_dir={out}/converge", "-e", f"tlsready_backup_dir={out}/backups")
     run(lab, "audit", "-e", f"tlsready_report_dir={out}/after")
@@ -124,10 +140,10 @@ def test_audit_fails_only_when_asked_and_hosts_are_not_compliant(lab: str, tmp_p
     assert done.returncode == 2, done.stdout[-3000:]
     assert f"{bad} of {len(hosts)} hosts are not compliant" in done.stdout
     # Limited to a compliant host (the limit leaves localhost out): the report is written, the run passes.
-    limited = subprocess.run(command + ["-e", f"tlsready_report_dir={out}-patched", "-l", "win7-patched"],
+    limited = subprocess.run(command + ["-e", f"tlsready_report_dir={out}-patched", "-l", "win7-dbd0"],
                              env=env, capture_output=True, text=True, timeout=600, check=False)
     assert limited.returncode == 0, limited.stdout[-3000:]
-    assert list(report(f"{out}-patched")) == ["win7-patched"]
+    assert list(report(f"{out}-patched")) == ["win7-dbd0"]
 
 
 def test_converge_in_check_mode_changes_no_file(lab: str, tmp_path: os.PathLike[str]) -> None:

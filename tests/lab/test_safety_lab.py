@@ -18,7 +18,7 @@ from test_lab_playbooks import COLLECTIONS, PLAYBOOK, lab, report, tree_digest  
 
 SECRETS = ("S3cretPl4nted", "TOKENPLANTED123")
 SOURCE = "https://user:S3cretPl4nted@host/kb?sig=TOKENPLANTED123"
-WIN7_CHANGES = 12  # values the m365_client profile writes on the lab's win7-fresh
+WIN7_CHANGES = 11  # values the m365_client profile writes on the lab's win7-fresh (lab/README.md)
 
 
 def playbook(lab_dir: str, name: str, *extra: str, collections: str = COLLECTIONS) -> subprocess.CompletedProcess[str]:
@@ -40,7 +40,7 @@ def files_under(*folders: str) -> dict[str, bytes]:
 
 def test_converge_never_shows_a_planted_secret(lab: str, tmp_path: os.PathLike[str]) -> None:
     out = str(tmp_path)
-    done = playbook(lab, "converge", "-vvv", "-l", "win7-fresh,win8,win7-patched,localhost",
+    done = playbook(lab, "converge", "-vvv", "-l", "win7-fresh,win8,win7-dbd0,localhost",
                     "-e", f"tlsready_hotfix_source={SOURCE}", "-e", f"tlsready_report_dir={out}/report",
                     "-e", f"tlsready_backup_dir={out}/backups")
     # The hosts missing an update fail (an offline host's source must be a controller folder) ...
@@ -53,7 +53,7 @@ def test_converge_never_shows_a_planted_secret(lab: str, tmp_path: os.PathLike[s
             assert secret.encode() not in content and secret.encode("utf-16-le") not in content, (secret, path)
     hosts = report(f"{out}/report")
     assert hosts["win7-fresh"]["status"] == "failed" and "source" in hosts["win7-fresh"]["error"]
-    assert hosts["win7-patched"]["status"] == "compliant"
+    assert hosts["win7-dbd0"]["status"] == "compliant"
 
 
 FAKE_REBOOT = '''
@@ -87,7 +87,7 @@ def fake_windows_collection(root: str) -> str:
 def test_a_restart_that_times_out_fails_the_host_with_what_changed(lab: str, tmp_path: os.PathLike[str]) -> None:
     out = str(tmp_path)
     collections = fake_windows_collection(os.path.join(out, "fake")) + os.pathsep + COLLECTIONS
-    limit = ("-l", "win7-fresh,win7-patched,localhost")
+    limit = ("-l", "win7-fresh,win7-dbd0,localhost")
     done = playbook(lab, "converge", *limit, "-e", "tls12_offline=false", "-e", "tlsready_reboot=true",
                     "-e", f"tlsready_report_dir={out}/timeout", "-e", f"tlsready_backup_dir={out}/backups",
                     collections=collections)
@@ -102,7 +102,7 @@ def test_a_restart_that_times_out_fails_the_host_with_what_changed(lab: str, tmp
     assert len(applied) == WIN7_CHANGES
     assert ("SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp", "DefaultSecureProtocols") in {
         (c["path"].split("\\", 1)[1], c["name"]) for c in applied}
-    assert hosts["win7-patched"]["status"] == "compliant"
+    assert hosts["win7-dbd0"]["status"] == "compliant"
 
     # The rerun reads the host afresh: the values are already right, nothing is written again, the host converges.
     digest = tree_digest(os.path.join(lab, "hosts", "win7-fresh"))

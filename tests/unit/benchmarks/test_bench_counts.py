@@ -45,7 +45,8 @@ def test_converge_of_a_converged_host_is_one_read(measured, count, host: str) ->
 def test_first_converge_writes_and_verifies(measured, count) -> None:
     calls = [c[0] for c in measured["win7-fresh"]["tlsready"]["first_converge"]]
     assert calls[0] == calls[-1] == count.READ and calls.count(count.READ) == 2
-    assert calls.count(count.HOTFIX) == calls.count(count.FIND) == 2 and count.REGEDIT in calls
+    # KB3140245, KB3042058 and (.NET 3.5 is installed) KB3154518: one find and one install each.
+    assert calls.count(count.HOTFIX) == calls.count(count.FIND) == 3 and count.REGEDIT in calls
     assert not measured["win7-fresh"]["compliant_before"] and measured["win7-fresh"]["compliant_after"]
     # Hosts no value or update can fix (lab/README.md) stay non-compliant.
     assert not measured["win10-gpo-broken"]["compliant_after"]
@@ -56,8 +57,8 @@ def test_the_usual_way_is_one_call_per_value_and_update(measured, count) -> None
     count.check_reference_values(reference)
     values = len(reference["vars"]["reference_values"])
     usual = measured["win7-fresh"]["usual"]
-    assert [c[0] for c in usual["audit"]] == [count.REG_STAT] * values + [count.HOTFIX] * 2
-    assert [c[0] for c in usual["compliant_converge"]] == [count.REGEDIT] * values + [count.HOTFIX] * 2
+    assert [c[0] for c in usual["audit"]] == [count.REG_STAT] * values + [count.HOTFIX] * 3
+    assert [c[0] for c in usual["compliant_converge"]] == [count.REGEDIT] * values + [count.HOTFIX] * 3
     assert usual["audit"][0][1] == {"path": reference["vars"]["reference_values"][0]["path"], "name": "Enabled"}
 
 

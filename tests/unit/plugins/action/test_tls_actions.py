@@ -106,7 +106,7 @@ class TestOffline:
         before = listing(win7_folder)
         result = action(tls_settings, {}, offline_connection(win7_folder), check_mode=True).run(task_vars={})
         assert result["changed"] and {c["result"] for c in result["changes"]} == {"would_change"}
-        assert "DefaultSecureProtocols = dword:0x00000a80 (2688)" in result["diff"]["after"]
+        assert "DefaultSecureProtocols = dword:0x00000a00 (2560)" in result["diff"]["after"]
         assert listing(win7_folder) == before
 
     def test_settings_apply_record_backup_and_are_idempotent(self, win7_folder: str, tmp_path: t.Any) -> None:
@@ -150,7 +150,8 @@ class TestLive:
         keys = plugin._execute_module.calls[0][1]["keys"]
         assert {"path": r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL", "recursive": True,
                 "x64_only": False} in keys
-        assert result["evaluation"]["missing_hotfixes"] == ["KB3140245", "KB3042058"]
+        # .NET 3.5 is installed (NDP\v3.5 Install=1), so its TLS System Default Versions update is needed too.
+        assert result["evaluation"]["missing_hotfixes"] == ["KB3140245", "KB3042058", "KB3154518"]
         # Its exported cipher list predates KB3042058: no suite Azure Front Door accepts.
         assert "cipher.no_afd_suite" in {f["id"] for f in result["evaluation"]["findings"]}
 
@@ -164,7 +165,7 @@ class TestLive:
         writes = plugin._execute_module.calls[1:]
         assert [call[0] for call in writes] == ["ansible.windows.win_regedit"] * len(changes)
         assert writes[0][1] == {"path": r"HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols"
-                                        r"\TLS 1.2\Client", "name": "Enabled", "data": 1, "type": "dword",
+                                        r"\TLS 1.2\Client", "name": "DisabledByDefault", "data": 0, "type": "dword",
                                 "state": "present"}
         assert result["changed"] and result["reboot_required"]
 
@@ -188,11 +189,11 @@ class TestLive:
         assert result["failed"] and result["changed"]
         outcomes = [c["result"] for c in result["changes"]]
         assert outcomes[:3] == ["changed", "changed", "failed"]
-        assert set(outcomes[3:]) == {"not_attempted"} and len(outcomes) == 12
+        assert set(outcomes[3:]) == {"not_attempted"} and len(outcomes) == 11
         assert text in result["changes"][2]["error"]
-        assert result["msg"].startswith(r"Writing HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings"
-                                        r"\WinHttp\DefaultSecureProtocols failed")
-        assert "2 of 12 values were changed before it" in result["msg"]
+        assert result["msg"].startswith(r"Writing HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion"
+                                        r"\Internet Settings\WinHttp\DefaultSecureProtocols failed")
+        assert "2 of 11 values were changed before it" in result["msg"]
 
     def test_read_failure_with_old_tls_gets_connection_advice(self) -> None:
         plugin = action(tls_facts, {}, live_connection())
@@ -221,9 +222,11 @@ class TestLive:
         found = {"files": [{"path": r"\\files\msu\windows6.1-kb3140245-x64_5b06.msu"}]}
         plugin._execute_module = ModuleCalls(load_read_result(), found, {"changed": True, "reboot_required": True},
                                              {"files": [{"path": r"\\files\msu\windows6.1-kb3042058-x64.msu"}]},
+                                             {"changed": True, "reboot_required": True},
+                                             {"files": [{"path": r"\\files\msu\windows6.1-kb3154518-x64.msu"}]},
                                              {"changed": True, "reboot_required": True})
         result = plugin.run(task_vars={})
-        assert result["installed"] == ["KB3140245", "KB3042058"] and result["reboot_required"]
+        assert result["installed"] == ["KB3140245", "KB3042058", "KB3154518"] and result["reboot_required"]
         assert plugin._execute_module.calls[1] == ("ansible.windows.win_find",
                                                    {"paths": [r"\\files\msu"], "patterns": ["windows6.1-kb3140245-x64*.msu"]})
         assert plugin._execute_module.calls[2][1] == {"hotfix_kb": "KB3140245", "state": "present",
@@ -234,7 +237,8 @@ class TestLive:
         plugin._execute_module = ModuleCalls(load_read_result(), {"files": [{"path": "a.msu"}]}, {"changed": True},
                                              {"files": []})
         result = plugin.run(task_vars={})
-        assert result["failed"] and result["installed"] == ["KB3140245"] and result["missing"] == ["KB3042058"]
+        assert result["failed"] and result["installed"] == ["KB3140245"]
+        assert result["missing"] == ["KB3042058", "KB3154518"]
         assert "no file matching windows6.1-kb3042058-x64*.msu" in result["msg"]
 
     def test_hotfix_without_source_is_refused(self) -> None:

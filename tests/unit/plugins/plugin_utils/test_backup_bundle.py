@@ -29,6 +29,8 @@ def win7() -> HostState:
     state = HostState("pc1", WIN7.name, WIN7.version, 1, "client", "x64")
     state.set(src.WINHTTP, "DefaultSecureProtocols", RegValue("dword", 0xA0))
     state.set(src.DOTNET4, "SchUseStrongCrypto", RegValue("sz", "1"))
+    # .NET 3.5 installed: its v2.0.50727 flags are judged (and written) too.
+    state.set(src.NDP_SETUP + r"\v3.5", "Install", RegValue("dword", 1))
     return state
 
 
