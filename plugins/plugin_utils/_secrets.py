@@ -10,7 +10,7 @@ location without the credential), and every credential part by ``********``.
 
 Each is also replaced in the forms output gives it: backslashes doubled (``repr``, JSON, once or
 twice), URL-quoted. The password may be short, or hold ``/``, spaces, ``:`` or ``@``: the
-credential of ``\\user:pa/ss word@server\share`` ends at the last ``@`` before a host name.
+credential of ``\\\\user:pa/ss word@server\\share`` ends at the last ``@`` before a host name.
 """
 
 from __future__ import annotations
