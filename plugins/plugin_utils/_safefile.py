@@ -184,11 +184,20 @@ def _check_target(name: str, dir_fd: int, path: str, what: str) -> None:
         raise UnsafeFileError(path, f"is {_kind(info.st_mode)}, not a regular file; tlsready does not replace it")
 
 
+def _temp_name(name: str) -> str:
+    return f".{name}.tlsready.tmp"
+
+
+def _remove_temp(dir_fd: int, name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(_temp_name(name), dir_fd=dir_fd)
+
+
 @contextlib.contextmanager
 def _temp_in(dir_fd: int, name: str, path: str) -> t.Iterator[tuple[str, t.BinaryIO]]:
-    temp = f".{name}.tlsready-{os.getpid()}.tmp"
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(temp, dir_fd=dir_fd)
+    # One fixed name per file: a temporary file left by a killed run is replaced by the next write.
+    temp = _temp_name(name)
+    _remove_temp(dir_fd, name)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC, 0o666, dir_fd=dir_fd)
     except OSError as err:
@@ -225,6 +234,7 @@ def write_atomic(path: str, content: bytes, base: str | None = None, what: str =
                 fd, info = _open_regular(name, dir_fd, path, what)
                 with os.fdopen(fd, "rb") as handle:
                     if info.st_size == len(content) and handle.read(len(content) + 1) == content:
+                        _remove_temp(dir_fd, name)
                         return False
             except UnsafeFileError:
                 pass
@@ -259,6 +269,7 @@ def copy_verified(source: str, target: str, base: str, what: str = "the update s
                 name = parts[-1]
                 _check_target(name, dir_fd, target, "the bundle")
                 if os.path.lexists(target) and _hash_at(dir_fd, name, target) == (size, digest):
+                    _remove_temp(dir_fd, name)
                     return size, digest
                 src.seek(0)
                 with _temp_in(dir_fd, name, target) as (temp, handle):
