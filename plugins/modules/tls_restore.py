@@ -13,7 +13,7 @@ description:
   - The backup is a plain C(.reg) file, so it can also be imported by hand with C(reg import) on the host.
   - On a live host each value is written with M(ansible.windows.win_regedit); on an offline host the values are
     recorded in the folder's C(tlsready-applied.reg), so the folder again describes the host as it was exported.
-  - The whole backup is checked before anything is restored: it must end with the count-and-hash line
+  - The whole backup is checked before anything is restored. It must end with the count-and-hash line
     tlsready writes (a backup cut short or edited is refused) and hold only values tlsready manages
     (a Run key, an HKCU value or a key deletion is refused). Nothing is restored from a refused backup.
   - On an offline host the remediation bundle is rebuilt from the record, so deploying it puts the saved values back.
