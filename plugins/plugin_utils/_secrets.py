@@ -73,8 +73,11 @@ _ESCAPES: tuple[t.Callable[[str], str], ...] = (
 def escaped_pairs(secret: str, shown: str) -> list[tuple[str, str]]:
     """``(secret, shown)`` in each form output may give them: as is, repr/JSON-escaped (backslashes
     doubled, once or twice), URL-quoted; longest secret first."""
-    pairs = {(escape(secret), escape(shown)) for escape in _ESCAPES}
-    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+    pairs: dict[str, str] = {}
+    for escape in _ESCAPES:
+        # The first (plainest) form wins where two escapes leave the secret as it is.
+        pairs.setdefault(escape(secret), escape(shown))
+    return sorted(pairs.items(), key=lambda pair: len(pair[0]), reverse=True)
 
 
 def describe(value: str) -> str:
@@ -141,8 +144,11 @@ class Redactor:
                 self.replacements.extend(escaped_pairs(value, safe))
         for value in values:
             self.replacements.extend(_credential_replacements(value))
-        secrets = {pair for v in values for p in secret_parts(v) for pair in escaped_pairs(p, MASK)}
-        self.replacements += sorted(secrets, key=lambda pair: len(pair[0]), reverse=True)
+        secrets: dict[str, str] = {}
+        for part in (p for v in values for p in secret_parts(v)):
+            for form, shown in escaped_pairs(part, MASK):
+                secrets.setdefault(form, shown)
+        self.replacements += sorted(secrets.items(), key=lambda pair: len(pair[0]), reverse=True)
 
     def __bool__(self) -> bool:
         return bool(self.replacements)
