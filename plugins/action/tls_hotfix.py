@@ -11,11 +11,11 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
     TlsActionBase,
     unreadable_message,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, write_bundle
+from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, commit_offline
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes, record_applied
+from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
 
 FIND, HOTFIX, UPDATES = "ansible.windows.win_find", "ansible.windows.win_hotfix", "ansible.windows.win_updates"
@@ -60,8 +60,8 @@ class ActionModule(TlsActionBase):
         if self._task.check_mode:
             result.update(changed=True, installed=kbs, missing=[], reboot_required=True)
         elif folder is not None:
-            record_applied(folder, [], kbs)
-            files = write_bundle(folder, state.hostname, release, state.architecture, msu_source=args["source"])
+            files = commit_offline(folder, state.hostname, release, state.architecture, hotfixes=kbs,
+                                   msu_source=args["source"])
             result.update(changed=True, installed=kbs, missing=[], reboot_required=True, files=files)
         elif args["method"] == "msu":
             result.update(self._install_msu(missing, release, state, args["source"], task_vars))

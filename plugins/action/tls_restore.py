@@ -8,13 +8,16 @@ import typing as t
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
 from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import (
     BackupEntry,
+    backup_file,
     check_backup_path,
     load_backup,
     restore_diff,
     restore_regedit_args,
 )
+from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import commit_offline
+from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release, identify_release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import record_applied
+from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import load_offline_folder
 
 REGEDIT = "ansible.windows.win_regedit"
 
@@ -22,12 +25,13 @@ REGEDIT = "ansible.windows.win_regedit"
 class ActionModule(TlsActionBase):
     """Put back the values saved by tls_settings before its first change."""
 
-    ARGUMENT_SPEC = {"backup": {"type": "path", "required": True}}
+    ARGUMENT_SPEC = {"backup": {"type": "path"}, "backup_dir": {"type": "path"}}
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        path = args["backup"]
+        path = backup_file(args["backup"], args["backup_dir"], str(task_vars.get("inventory_hostname", "")))
         if not path:
-            raise InputError("backup", "must be the path of the .reg backup file tls_settings wrote; got an empty path")
+            raise InputError("backup", "must be the path of the .reg backup file tls_settings wrote (or set "
+                                       "backup_dir); got an empty path")
         check_backup_path(path, must_exist=True)
         entries = load_backup(path)
         result: dict[str, t.Any] = {"changed": bool(entries), "diff": restore_diff(entries), "backup": path,
@@ -36,8 +40,15 @@ class ActionModule(TlsActionBase):
             return result
         folder = self._tls_offline_folder()
         if folder is not None:
-            record_applied(folder, [(e.path, e.name, e.value) for e in entries], [])
-            return result
+            # The bundle is rebuilt with the record: deployed, it now puts the saved values back.
+            state = load_offline_folder(folder).state
+            release = identify_release(state)
+            if not isinstance(release, Release):
+                raise InputError("backup", f"cannot rebuild the bundle of {folder}: its Windows release is not one "
+                                           "tlsready knows; nothing was restored")
+            files = commit_offline(folder, state.hostname, release, state.architecture,
+                                   [(e.path, e.name, e.value) for e in entries])
+            return {**result, "files": files}
         return {**result, **self._restore_live(entries, task_vars)}
 
     def _restore_live(self, entries: list[BackupEntry], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:

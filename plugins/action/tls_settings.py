@@ -24,11 +24,10 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
     reg_value,
     regedit_args,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import check_backup_path, save_backup
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import write_bundle
+from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import backup_file, check_backup_path, save_backup
+from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import commit_offline
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import record_applied
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
 
 REGEDIT = "ansible.windows.win_regedit"
@@ -37,9 +36,10 @@ REGEDIT = "ansible.windows.win_regedit"
 class ActionModule(TlsActionBase):
     """Write the registry values a profile needs; nothing else."""
 
-    ARGUMENT_SPEC = {**POLICY_SPEC, **STATE_SPEC, "backup": {"type": "path"}}
+    ARGUMENT_SPEC = {**POLICY_SPEC, **STATE_SPEC, "backup": {"type": "path"}, "backup_dir": {"type": "path"}}
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        args["backup"] = backup_file(args["backup"], args["backup_dir"], str(task_vars.get("inventory_hostname", "")))
         if args["backup"]:
             # Checked first, in check mode too: a run that could not save the previous values must not start.
             check_backup_path(args["backup"])
@@ -78,9 +78,9 @@ class ActionModule(TlsActionBase):
 
     def _apply_offline(self, folder: str, state: HostState, evaluation: Evaluation) -> dict[str, t.Any]:
         changes = evaluation.changes
-        record_applied(folder, [(c.path, c.name, reg_value(c)) for c in changes], [])
         release = t.cast(Release, evaluation.catalogue_release)
-        files = write_bundle(folder, state.hostname, release, state.architecture)
+        files = commit_offline(folder, state.hostname, release, state.architecture,
+                               [(c.path, c.name, reg_value(c)) for c in changes])
         return {"changes": [change_result(c, APPLIED) for c in changes],
                 "reboot_required": any(c.reboot for c in changes), "files": files}
 

@@ -13,12 +13,24 @@ description:
   - The backup is a plain C(.reg) file, so it can also be imported by hand with C(reg import) on the host.
   - On a live host each value is written with M(ansible.windows.win_regedit); on an offline host the values are
     recorded in the folder's C(tlsready-applied.reg), so the folder again describes the host as it was exported.
+  - The whole backup is checked before anything is restored. It must end with the count-and-hash line
+    tlsready writes (a backup cut short or edited is refused) and hold only values tlsready manages
+    (a Run key, an HKCU value or a key deletion is refused). Nothing is restored from a refused backup.
+  - On an offline host the remediation bundle is rebuilt from the record, so deploying it puts the saved values back.
   - Does not uninstall updates and does not restart the host.
 options:
   backup:
-    description: Controller path of the host's backup file (the role writes C(<backup dir>/<inventory_hostname>.reg)).
+    description:
+      - Controller path of the host's backup file.
+      - One of O(backup) and O(backup_dir) is required.
     type: path
-    required: true
+  backup_dir:
+    description:
+      - Controller folder of the backups; the file read is C(<backup_dir>/<inventory_hostname>.reg), as the
+        P(tlsready.windows.tls12#role) role writes it.
+      - An inventory host name that cannot be one file name in that folder (empty, starting with C(.), holding
+        C(/), C(\) or NUL, such as C(../x)) is refused, so that no file outside the folder is read.
+    type: path
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -45,7 +57,7 @@ author:
 EXAMPLES = r"""
 - name: Restore the values saved before the converge
   tlsready.windows.tls_restore:
-    backup: /srv/tlsready/backups/{{ inventory_hostname }}.reg
+    backup_dir: /srv/tlsready/backups
 """
 
 RETURN = r"""
@@ -58,4 +70,9 @@ backup:
   description: The backup file read.
   returned: always
   type: str
+files:
+  description: On an offline host, the files of the rebuilt remediation bundle.
+  returned: when an offline host was restored
+  type: list
+  elements: str
 """

@@ -27,6 +27,14 @@ options:
         before the first write (an absent value is saved as a deletion, C("Name"=-)).
       - When the file exists, values already in it are kept, so it always holds the state before tlsready
         first changed the host. M(tlsready.windows.tls_restore) puts the values back.
+      - The file ends with a count-and-hash comment line; a backup without it (cut short) or holding values
+        tlsready does not manage is refused, and nothing is changed.
+    type: path
+  backup_dir:
+    description:
+      - Controller folder of the backups, instead of O(backup); the file is C(<backup_dir>/<inventory_hostname>.reg).
+      - An inventory host name that cannot be one file name in that folder (empty, starting with C(.), holding
+        C(/), C(\\) or NUL, such as C(../x)) is refused before anything is changed.
     type: path
   state:
     description:
@@ -95,7 +103,7 @@ evaluation:
   type: dict
 backup_file:
   description: The backup file written before the changes.
-  returned: when O(backup) is set and values were changed
+  returned: when O(backup) or O(backup_dir) is set and values were changed
   type: str
 files:
   description: Files written in the offline host's folder.

@@ -7,19 +7,32 @@ the change, or a deletion (``"Name"=-``) when it was absent. ``reg import`` of
 the file therefore restores the host by hand. The first saved value of each
 registry value is kept across runs, so the file always holds the state before
 tlsready first touched the host.
+
+The file ends with a comment line that ``reg import`` skips and tlsready checks:
+``; tlsready backup: <count> values, sha256 <hash of everything before it>``. A backup
+without it (cut short by a crash or a full disk), with a different count or hash
+(damaged or edited), or holding anything but values tlsready manages (a Run key, an
+HKCU value, a key deletion) is refused whole: nothing is restored from it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+import re
 import typing as t
 
+from . import _safefile
 from ._errors import ExportFormatError, InputError
 from ._evaluate import Change
-from ._offline import group_by_key, read_recorded_values, write_if_changed
-from ._regfile import render_reg
+from ._managed import ManagedValues, managed_values
+from ._offline import group_by_key
+from ._regfile import parse_reg, render_reg
 from ._state import HostState, RegValue, normalize_key
+
+_MARKER = "; tlsready backup: "
+_MARKER_LINE = re.compile(r"; tlsready backup: (\d+) values?, sha256 ([0-9a-f]{64})\r\n")
 
 _SHORT_HIVES = {"HKEY_LOCAL_MACHINE": "HKLM", "HKEY_CURRENT_USER": "HKCU", "HKEY_USERS": "HKU",
                 "HKEY_CLASSES_ROOT": "HKCR", "HKEY_CURRENT_CONFIG": "HKCC"}
@@ -52,9 +65,9 @@ def check_backup_path(path: str, must_exist: bool = False) -> None:
     """
     if os.path.isdir(path):
         raise InputError("backup", f"{path} is a folder; expected the path of a .reg backup file")
-    if os.path.exists(path):
+    if os.path.lexists(path):
         try:
-            read_recorded_values(path)
+            read_backup_values(path)
         except ExportFormatError as err:
             raise InputError("backup", f"the existing backup cannot be read: {err}") from None
         return
@@ -79,7 +92,7 @@ def save_backup(path: str, state: HostState, changes: t.Sequence[Change]) -> boo
         InputError: when the backup cannot be written or read.
     """
     try:
-        saved = read_recorded_values(path)
+        saved = read_backup_values(path)
     except ExportFormatError as err:
         raise InputError("backup", f"the existing backup cannot be read: {err}") from None
     for change in changes:
@@ -88,9 +101,61 @@ def save_backup(path: str, state: HostState, changes: t.Sequence[Change]) -> boo
             saved[key] = (change.path, change.name, state.get(change.path, change.name))
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        return write_if_changed(path, render_reg(group_by_key(saved)))
+        return _safefile.write_atomic(path, render_backup(saved), what="the backup folder")
     except OSError as err:
         raise InputError("backup", f"cannot write {path}: {err.strerror}") from None
+    except ExportFormatError as err:
+        raise InputError("backup", str(err)) from None
+
+
+def render_backup(saved: ManagedValues) -> bytes:
+    """Return the backup file for ``saved``: a .reg file (UTF-16 LE) ending with its count-and-hash line."""
+    body = render_reg(group_by_key(saved))
+    marker = f"{_MARKER}{len(saved)} values, sha256 {hashlib.sha256(body).hexdigest()}\r\n"
+    return body + marker.encode("utf-16-le")
+
+
+def read_backup_values(path: str) -> ManagedValues:
+    """Return the values saved in the backup at ``path`` ({} when there is none), validated as a whole.
+
+    Raises:
+        ExportFormatError: when the file is a link or special file, has no end line (truncated), does
+            not match it (damaged or edited) or holds anything but values tlsready manages.
+    """
+    if not os.path.lexists(path):
+        return {}
+    data = _safefile.read_regular(path, _safefile.SMALL_LIMIT, what="the backup folder")
+    index = data.rfind(_MARKER.encode("utf-16-le"))
+    if index < 0 or index % 2:
+        raise ExportFormatError(path, "has no tlsready end line: it was cut short (a crash or a full disk) or not "
+                                      "written by tlsready; nothing is restored from it")
+    body, tail = data[:index], data[index:].decode("utf-16-le", errors="replace")
+    match = _MARKER_LINE.fullmatch(tail)
+    if match is None:
+        raise ExportFormatError(path, "its tlsready end line is damaged or not the last line; nothing is restored "
+                                      "from it")
+    if hashlib.sha256(body).hexdigest() != match.group(2):
+        raise ExportFormatError(path, "its content does not match its end line (damaged or edited after tlsready "
+                                      "wrote it); nothing is restored from it")
+    values = managed_values(parse_reg(body, path), path, "a backup")
+    if len(values) != int(match.group(1)):
+        raise ExportFormatError(path, f"holds {len(values)} values where its end line says {match.group(1)}; "
+                                      "nothing is restored from it")
+    return values
+
+
+def backup_file(backup: str | None, backup_dir: str | None, host: str) -> str | None:
+    """Return the backup path: ``backup`` as given, or ``<backup_dir>/<host>.reg`` kept inside ``backup_dir``.
+
+    Raises:
+        InputError: when both are given, or ``host`` cannot be one file name in the folder (``../x``).
+    """
+    if backup and backup_dir:
+        raise InputError("backup_dir", "give either backup (a file) or backup_dir (a folder), not both")
+    if not backup_dir:
+        return backup or None
+    name = _safefile.confined_name(host, "inventory_hostname") + ".reg"
+    return os.path.join(backup_dir, name)
 
 
 def load_backup(path: str) -> list[BackupEntry]:
@@ -100,9 +165,9 @@ def load_backup(path: str) -> list[BackupEntry]:
         InputError: naming ``backup``, the file and line when it is not a backup tlsready can read.
     """
     try:
-        recorded = read_recorded_values(path)
+        recorded = read_backup_values(path)
     except ExportFormatError as err:
-        raise InputError("backup", f"not a backup tlsready can read: {err}") from None
+        raise InputError("backup", f"not a backup tlsready can restore: {err}") from None
     return [BackupEntry(_short_hive(key), name, value) for _key, (key, name, value) in sorted(recorded.items())]
 
 

@@ -15,11 +15,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tempfile
+import stat
 import typing as t
 
+from . import _safefile
 from ._errors import ExportFormatError, InputError
-from ._regfile import DELETE_KEY, DELETE_VALUE, SET, apply_operations, full_key_path, parse_reg, render_reg
+from ._hotfixes import HOTFIXES
+from ._managed import managed_values
+from ._manifest import stale_files
+from ._regfile import apply_operations, full_key_path, parse_reg, render_reg
 from ._state import HostState, RegValue, normalize_key
 from ._systeminfo import parse_systeminfo
 from ._wmic import parse_file_versions
@@ -43,12 +47,14 @@ class OfflineHost:
         state: the facts, with the recorded changes applied.
         recorded_hotfixes: updates recorded as planned by an earlier converge.
         files_read: the files read, in the order they were applied.
+        stale: why the recorded changes were not applied (the bundle does not match them), or empty.
     """
 
     folder: str
     state: HostState
     recorded_hotfixes: frozenset[str]
     files_read: list[str]
+    stale: list[str] = dataclasses.field(default_factory=list)
 
 
 def load_offline_folder(folder: str) -> OfflineHost:
@@ -69,33 +75,67 @@ def load_offline_folder(folder: str) -> OfflineHost:
                                         f"folder; found {found}")
     files_read: list[str] = []
     info_path = os.path.join(folder, systeminfo_name)
-    info = parse_systeminfo(_read(info_path), info_path)
+    info = parse_systeminfo(_read(info_path, folder, _safefile.SMALL_LIMIT), info_path)
     files_read.append(info_path)
     state = HostState(
         hostname=info.hostname, os_name=info.os_name, version=info.version, service_pack=info.service_pack,
         product_type=info.product_type, architecture=info.architecture, hotfixes=info.hotfixes,
         source=f"offline:{folder}",
     )
+    # The record is validated (tlsready's values only) whether or not it is applied.
+    recorded_values = read_recorded_values(os.path.join(folder, OFFLINE_APPLIED_REG))
+    recorded_kbs = read_recorded_hotfixes(folder)
+    # A record whose bundle is missing or does not match it (a kill half way, a bundle deleted or
+    # edited) is not applied: the host is judged as exported, so the next converge rewrites both.
+    stale = stale_files(folder, RECORD_FILES) if (recorded_values or recorded_kbs or _any_record(names)) else []
     for path in _reg_files(folder, names):
-        apply_operations(state, parse_reg(_read(path), path))
+        if os.path.basename(path) == OFFLINE_APPLIED_REG:
+            if not stale:
+                for _index, (key, name, value) in recorded_values.items():
+                    if value is None:
+                        state.delete(key, name)
+                    else:
+                        state.set(key, name, value)
+                files_read.append(path)
+            continue
+        apply_operations(state, parse_reg(_read(path, folder), path))
         files_read.append(path)
     if FILE_VERSIONS in by_lower:
         path = os.path.join(folder, by_lower[FILE_VERSIONS])
-        state.file_versions.update(parse_file_versions(_read(path), path))
+        state.file_versions.update(parse_file_versions(_read(path, folder, _safefile.SMALL_LIMIT), path))
         files_read.append(path)
     recorded: frozenset[str] = frozenset()
-    if OFFLINE_APPLIED_HOTFIXES in names:
-        path = os.path.join(folder, OFFLINE_APPLIED_HOTFIXES)
-        recorded = frozenset(parse_hotfix_list(_read(path), path))
+    if recorded_kbs and not stale:
+        recorded = frozenset(recorded_kbs)
         state.hotfixes = state.hotfixes | recorded
-        files_read.append(path)
-    return OfflineHost(folder=folder, state=state, recorded_hotfixes=recorded, files_read=files_read)
+        files_read.append(os.path.join(folder, OFFLINE_APPLIED_HOTFIXES))
+    return OfflineHost(folder=folder, state=state, recorded_hotfixes=recorded, files_read=files_read, stale=stale)
+
+
+def _known_kbs() -> frozenset[str]:
+    return frozenset(hotfix.kb for hotfix in HOTFIXES)
+
+
+def _any_record(names: t.Iterable[str]) -> bool:
+    return any(name in RECORD_FILES for name in names)
 
 
 def read_recorded_hotfixes(folder: str) -> list[str]:
-    """Return the updates recorded in the folder's tlsready-applied-hotfixes.txt, in install order."""
+    """Return the updates recorded in the folder's tlsready-applied-hotfixes.txt, in install order.
+
+    Raises:
+        ExportFormatError: when the file is not one tlsready wrote (a link, a special file, an
+            entry that is not an update tlsready knows).
+    """
     path = os.path.join(folder, OFFLINE_APPLIED_HOTFIXES)
-    return parse_hotfix_list(_read(path), path) if os.path.exists(path) else []
+    if not os.path.lexists(path):
+        return []
+    kbs = parse_hotfix_list(_read(path, folder, _safefile.SMALL_LIMIT), path)
+    unknown = [kb for kb in kbs if kb not in _known_kbs()]
+    if unknown:
+        raise ExportFormatError(path, f"lists {', '.join(unknown[:5])}, which tlsready never records (not an update "
+                                      "it knows); the file is refused whole (delete it and run the converge again)")
+    return kbs
 
 
 def _list_files(folder: str) -> list[str]:
@@ -106,8 +146,16 @@ def _list_files(folder: str) -> list[str]:
         entries = os.listdir(folder)
     except OSError as err:
         raise ExportFormatError(folder, f"cannot list the folder: {err.strerror}") from None
-    # Only plain files count: the "remediation" bundle and any other subfolder are not exports.
-    return [name for name in entries if os.path.isfile(os.path.join(folder, name))]
+    # Subfolders (the "remediation" bundle) are not exports. Links and special files are listed,
+    # so that one named like an export is refused when read rather than silently skipped.
+    return [name for name in entries if not _is_folder(os.path.join(folder, name))]
+
+
+def _is_folder(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _reg_files(folder: str, names: t.Iterable[str]) -> list[str]:
@@ -118,12 +166,8 @@ def _reg_files(folder: str, names: t.Iterable[str]) -> list[str]:
     return [os.path.join(folder, name) for name in exports]
 
 
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as err:
-        raise ExportFormatError(path, f"cannot read the file: {err.strerror}") from None
+def _read(path: str, folder: str, limit: int = _safefile.EXPORT_LIMIT) -> bytes:
+    return _safefile.read_regular(path, limit, base=folder)
 
 
 def parse_hotfix_list(data: bytes, path: str) -> list[str]:
@@ -144,22 +188,39 @@ def parse_hotfix_list(data: bytes, path: str) -> list[str]:
     return kbs
 
 
-def record_applied(
+RECORD_FILES = (OFFLINE_APPLIED_REG, OFFLINE_APPLIED_HOTFIXES)
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordPlan:
+    """The record of an offline host as it will be once new changes are merged (nothing written yet).
+
+    Attributes:
+        values: every recorded value (None records a deletion), validated.
+        hotfixes: every recorded update, in install order.
+        files: the content of each record file by name (``tlsready-applied.reg``...); None when absent.
+    """
+
+    values: dict[tuple[str, str], tuple[str, str, RegValue | None]]
+    hotfixes: list[str]
+    files: dict[str, bytes | None]
+
+
+def plan_record(
     folder: str,
     values: t.Sequence[tuple[str, str, RegValue | None]],
     hotfixes: t.Iterable[str],
-) -> list[str]:
-    """Record planned changes in an offline host's folder; return the files written.
+) -> RecordPlan:
+    """Merge planned changes into an offline host's record, without writing anything.
 
-    Values are merged into ``tlsready-applied.reg`` (a later value for the same
-    key and name replaces the earlier one; None records a deletion), rewritten
-    as UTF-16 with keys in sorted order. New update ids are merged into
-    ``tlsready-applied-hotfixes.txt``. Each file is replaced atomically, and
-    only when its content changes.
+    Values are merged into ``tlsready-applied.reg`` (a later value for the same key and name
+    replaces the earlier one; None records a deletion), rendered as UTF-16 with keys in sorted
+    order; new update ids are merged into ``tlsready-applied-hotfixes.txt``. The existing record
+    is validated first (only values tlsready manages, updates it knows).
 
     Raises:
-        ExportFormatError: when the folder is missing or a recorded file is malformed.
-        InputError: when an update id is not of the form ``KB1234567``.
+        ExportFormatError: when the folder is missing or a recorded file is not one tlsready wrote.
+        InputError: when an update id is not of the form ``KB1234567`` or a value does not fit its type.
     """
     if not os.path.isdir(folder):
         raise ExportFormatError(folder, "no such folder; expected the offline host's folder of exports")
@@ -167,40 +228,54 @@ def record_applied(
     for kb in kbs:
         if not _KB.fullmatch(kb):
             raise InputError("hotfixes", f"{kb!r} is not an update id such as KB3140245")
+        if kb not in _known_kbs():
+            raise InputError("hotfixes", f"{kb} is not an update tlsready knows")
+    merged = _merge_values(read_recorded_values(os.path.join(folder, OFFLINE_APPLIED_REG)), values)
+    ordered = sorted(set(read_recorded_hotfixes(folder)) | set(kbs), key=lambda kb: int(kb[2:]))
+    try:
+        reg = render_reg(group_by_key(merged)) if merged else None
+    except ValueError as err:
+        raise InputError("values", str(err)) from None
+    listing = (_HOTFIXES_HEADER + "".join(kb + "\n" for kb in ordered)).encode("ascii") if ordered else None
+    return RecordPlan(merged, ordered, {OFFLINE_APPLIED_REG: reg, OFFLINE_APPLIED_HOTFIXES: listing})
+
+
+def write_record(folder: str, plan: RecordPlan) -> list[str]:
+    """Write the record files of ``plan`` (each atomically, only when it changes); return the files written."""
     written = []
-    if values:
-        reg_path = os.path.join(folder, OFFLINE_APPLIED_REG)
-        merged = _merge_values(read_recorded_values(reg_path), values)
-        try:
-            content = render_reg(group_by_key(merged))
-        except ValueError as err:
-            raise InputError("values", str(err)) from None
-        if write_if_changed(reg_path, content):
-            written.append(reg_path)
-    if kbs:
-        kb_path = os.path.join(folder, OFFLINE_APPLIED_HOTFIXES)
-        existing = parse_hotfix_list(_read(kb_path), kb_path) if os.path.exists(kb_path) else []
-        ordered = sorted(set(existing) | set(kbs), key=lambda kb: int(kb[2:]))
-        if write_if_changed(kb_path, (_HOTFIXES_HEADER + "".join(kb + "\n" for kb in ordered)).encode("ascii")):
-            written.append(kb_path)
+    for name, content in plan.files.items():
+        if content is not None and write_if_changed(os.path.join(folder, name), content, base=folder):
+            written.append(os.path.join(folder, name))
     return written
+
+
+def record_applied(
+    folder: str,
+    values: t.Sequence[tuple[str, str, RegValue | None]],
+    hotfixes: t.Iterable[str],
+) -> list[str]:
+    """Record planned changes in an offline host's folder; return the files written.
+
+    Only the record: a converge writes it with the bundle through ``_bundle.commit_offline``,
+    and a record whose bundle does not match it is not applied when the folder is loaded.
+    """
+    return write_record(folder, plan_record(folder, values, hotfixes))
 
 
 _Recorded = t.Dict[t.Tuple[str, str], t.Tuple[str, str, t.Optional[RegValue]]]
 
 
-def read_recorded_values(path: str) -> _Recorded:
-    if not os.path.exists(path):
+def read_recorded_values(path: str, what: str = "its record", base: str | None = None) -> _Recorded:
+    """Return the values of a .reg file tlsready wrote (a record, a backup), validated as a whole.
+
+    Raises:
+        ExportFormatError: when the file is a link or a special file, or holds anything but values
+            tlsready manages (a key deletion, a Run key...): nothing of it is used then.
+    """
+    if not os.path.lexists(path):
         return {}
-    recorded: _Recorded = {}
-    for op in parse_reg(_read(path), path):
-        if op.kind == DELETE_KEY:
-            raise ExportFormatError(path, f"holds a key deletion [-{op.key}], which tlsready never records; "
-                                          f"expected only values (remove that line)", op.line)
-        value = op.value if op.kind == SET else None
-        if op.kind in (SET, DELETE_VALUE):
-            recorded[(normalize_key(op.key), op.name.lower())] = (op.key, op.name, value)
-    return recorded
+    data = _safefile.read_regular(path, _safefile.SMALL_LIMIT, base=base)
+    return managed_values(parse_reg(data, path), path, what)
 
 
 def _merge_values(recorded: _Recorded, values: t.Iterable[tuple[str, str, RegValue | None]]) -> _Recorded:
@@ -222,25 +297,6 @@ def group_by_key(merged: _Recorded) -> list[tuple[str, list[tuple[str, RegValue 
     return [(full_key_path(spelling[norm_key]), groups[norm_key]) for norm_key in sorted(groups)]
 
 
-def write_if_changed(path: str, content: bytes) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            if handle.read() == content:
-                return False
-    except OSError:
-        pass
-    folder = os.path.dirname(path) or "."
-    handle_fd, temp = tempfile.mkstemp(prefix=".tlsready-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle_fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-    return True
+def write_if_changed(path: str, content: bytes, base: str | None = None) -> bool:
+    """Replace ``path`` with ``content`` atomically when it differs, following no link; return whether written."""
+    return _safefile.write_atomic(path, content, base=base)

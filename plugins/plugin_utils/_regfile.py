@@ -152,7 +152,9 @@ def _decode(data: bytes, path: str) -> str:
         text = _decode_strict(data, 0, "utf-8", path)
     first = text.split("\n", 1)[0].rstrip("\r").rstrip()
     if first not in (HEADER_V5, HEADER_V4):
-        what = "an empty file" if not text.strip() else _show(first)
+        # The line itself is not quoted: a file that is no .reg file (a password file behind a
+        # planted name) must not reach reports through this message.
+        what = "an empty file" if not text.strip() else f"a first line of {len(first)} characters that is not one"
         raise ExportFormatError(path, f"expected a '{HEADER_V5}' or '{HEADER_V4}' header, got {what}", 1)
     return text
 

@@ -118,7 +118,7 @@ def test_audit_converge_audit(lab: str, tmp_path: os.PathLike[str]) -> None:
     bundle = os.path.join(lab, "hosts", "win7-fresh", "remediation")
     with open(os.path.join(bundle, "remediation.cmd"), encoding="ascii") as handle:
         cmd = handle.read()
-    assert 'call :install KB3140245 "windows6.1-kb3140245-x64*.msu"' in cmd
+    assert "call :install KB3140245 windows6.1-kb3140245-x64*.msu" in cmd
     assert os.path.exists(os.path.join(bundle, "remediation.reg"))
     assert os.path.exists(os.path.join(out, "backups", "win7-fresh.reg"))
 

@@ -10,9 +10,12 @@ hosts as live (``-e tls12_offline=false``) so that the restart step runs at all.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import textwrap
+
+import pytest
 
 from test_lab_playbooks import COLLECTIONS, PLAYBOOK, lab, report, tree_digest  # noqa: F401  # pylint: disable=unused-import
 
@@ -38,16 +41,26 @@ def files_under(*folders: str) -> dict[str, bytes]:
     return found
 
 
-def test_converge_never_shows_a_planted_secret(lab: str, tmp_path: os.PathLike[str]) -> None:
+# Each source form with what must never be shown and how the source must be shown instead.
+SOURCES = [
+    (SOURCE, SECRETS, "https://host/kb (credentials hidden)"),
+    # A share whose short password holds "/" and a space; it is echoed repr-escaped (backslashes doubled).
+    ("\\\\adm:k/ Z@files\\msu", (":k/ Z@", "adm:k/ Z", "k/ Z@files"), "files\\\\msu (credentials hidden)"),
+]
+
+
+@pytest.mark.parametrize(("source", "secrets", "shown"), SOURCES, ids=["url", "share-short-password"])
+def test_converge_never_shows_a_planted_secret(lab: str, tmp_path: os.PathLike[str], source: str,
+                                               secrets: tuple[str, ...], shown: str) -> None:
     out = str(tmp_path)
     done = playbook(lab, "converge", "-vvv", "-l", "win7-fresh,win8,win7-dbd0,localhost",
-                    "-e", f"tlsready_hotfix_source={SOURCE}", "-e", f"tlsready_report_dir={out}/report",
+                    "-e", json.dumps({"tlsready_hotfix_source": source}), "-e", f"tlsready_report_dir={out}/report",
                     "-e", f"tlsready_backup_dir={out}/backups")
     # The hosts missing an update fail (an offline host's source must be a controller folder) ...
     assert done.returncode != 0, done.stdout[-3000:]
-    assert "https://host/kb (credentials hidden)" in done.stdout, done.stdout[-3000:]
+    assert shown in done.stdout, done.stdout[-3000:]
     # ... and nothing the run printed or wrote shows the credential.
-    for secret in SECRETS:
+    for secret in secrets:
         assert secret not in done.stdout and secret not in done.stderr, secret
         for path, content in files_under(lab, out).items():
             assert secret.encode() not in content and secret.encode("utf-16-le") not in content, (secret, path)

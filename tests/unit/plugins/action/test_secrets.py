@@ -10,6 +10,7 @@ contain any planted part.
 
 from __future__ import annotations
 
+import json
 import os
 import typing as t
 
@@ -98,3 +99,34 @@ def test_the_redactor_keeps_ordinary_text() -> None:
     assert redact({"msg": r"from \\files\msu and " + URL, "n": 3, "l": [PASSWORD]}) == {
         "msg": r"from \\files\msu and https://host/kb (credentials hidden)", "n": 3, "l": [MASK]}
     assert not Redactor([r"\\files\msu"])
+
+
+# Every form a share or URL credential takes: short passwords, "/", spaces, ":" and "@" in them.
+FORMS = [
+    ("\\\\admin:ab@files\\msu", "ab"),
+    ("\\\\admin:p/ss w0rd@files\\msu", "p/ss w0rd"),
+    ("\\\\admin:x@y:z@files.example.com\\msu\\kb", "x@y:z"),
+    ("//admin:Zq9@files/msu", "Zq9"),
+    ("https://user:a/b c@host/kb?sig=TOKENPLANTED123", "a/b c"),
+    ("https://user:%2Fq%20@host:8443/kb", "%2Fq%20"),
+]
+
+
+@pytest.mark.parametrize(("source", "password"), FORMS)
+def test_every_credential_form_is_hidden_also_when_repr_escaped(source: str, password: str) -> None:
+    redact = Redactor([source])
+    message = {"msg": f"cannot list {source!r}: access denied; path {source}",
+               "json": json.dumps({"path": source}), "nested": [repr(repr(source))]}
+    shown = str(redact(message))
+    for form in (source, repr(source)[1:-1], f":{password}@", password.replace("\\", "\\\\")):
+        assert form not in shown, (form, shown)
+    if len(password) >= 4:
+        assert password not in shown
+    assert "(credentials hidden)" in shown
+
+
+@pytest.mark.parametrize(("source", "password"), FORMS)
+def test_describe_keeps_the_location_without_the_credential(source: str, password: str) -> None:
+    shown = describe(source)
+    assert f":{password}@" not in shown and shown.endswith(" (credentials hidden)")
+    assert "files" in shown or "host" in shown

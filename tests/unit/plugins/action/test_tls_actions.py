@@ -127,8 +127,17 @@ class TestOffline:
         assert facts["evaluation"]["missing_hotfixes"] == []
         backup = os.path.join(str(tmp_path), "pc-0042.reg")
         action(tls_settings, {"backup": backup}, offline_connection(win7_folder)).run(task_vars={})
+        bundle = os.path.join(win7_folder, "remediation", "remediation.reg")
+        with open(bundle, "rb") as handle:
+            converged = handle.read().decode("utf-16")
         restored = action(tls_restore, {"backup": backup}, offline_connection(win7_folder)).run(task_vars={})
         assert restored["changed"]
+        # The bundle is rebuilt: deployed after the restore, it puts the saved values back.
+        assert bundle in restored["files"]
+        with open(bundle, "rb") as handle:
+            rebuilt = handle.read().decode("utf-16")
+        assert '"DefaultSecureProtocols"=dword:00000a80' in converged
+        assert '"DefaultSecureProtocols"=-' in rebuilt and "dword:00000a80" not in rebuilt
         after = action(tls_facts, {}, offline_connection(win7_folder)).run(task_vars={})
         planned = {(c["path"], c["name"]) for c in facts["evaluation"]["changes"]}
         assert {(c["path"], c["name"]) for c in after["evaluation"]["changes"]} == planned

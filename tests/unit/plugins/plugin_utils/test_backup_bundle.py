@@ -100,9 +100,10 @@ class TestBundle:
         assert "\r\n" in cmd and "\n" not in cmd.replace("\r\n", "")
         lines = cmd.split("\r\n")
         install = [line for line in lines if line.startswith("call :install")]
-        assert install == ['call :install KB3042058 "windows6.1-kb3042058-x64*.msu"',
-                           'call :install KB3140245 "windows6.1-kb3140245-x64*.msu"']
-        assert lines.index(install[-1]) < next(i for i, line in enumerate(lines) if "import remediation.reg" in line)
+        # Unquoted: Wine's cmd.exe does not expand a quoted wildcard in a for set.
+        assert install == ["call :install KB3042058 windows6.1-kb3042058-x64*.msu",
+                           "call :install KB3140245 windows6.1-kb3140245-x64*.msu"]
+        assert lines.index(install[-1]) < next(i for i, line in enumerate(lines) if 'import "remediation.reg"' in line)
         assert '"%SYS%\\wusa.exe" "%MSU%" /quiet /norestart' in lines
         assert 'if "%WC%"=="3010" goto :eof' in lines
 

@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 
+from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import write_bundle
+from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import (
     OFFLINE_APPLIED_HOTFIXES,
@@ -51,6 +53,12 @@ def host_folder_fixture(tmp_path: os.PathLike[str]) -> str:
     return folder
 
 
+def bundled(folder: str) -> str:
+    """Render the bundle (and its manifest) from the record, as a converge does: only then is the record applied."""
+    write_bundle(folder, "PC-0042", RELEASES_BY_ID["win7sp1"], "x64")
+    return folder
+
+
 def error(folder: str) -> ExportFormatError:
     with pytest.raises(ExportFormatError) as info:
         load_offline_folder(folder)
@@ -76,12 +84,13 @@ class TestLoad:
     def test_reg_files_in_name_order_and_applied_file_last(self, host_folder: str) -> None:
         write(host_folder, "a-first.REG", reg(f'[{TLS12_SERVER}]\n"Enabled"=dword:00000005\n"Extra"=dword:00000001\n'))
         write(host_folder, "z-last.reg", reg(f'[{TLS12_SERVER}]\n"Enabled"=dword:00000006\n'))
-        write(host_folder, OFFLINE_APPLIED_REG, reg(f'[{TLS12_SERVER}]\n"Enabled"=dword:00000001\n"Extra"=-\n'))
-        host = load_offline_folder(host_folder)
+        write(host_folder, OFFLINE_APPLIED_REG, reg(f'[{TLS12_SERVER}]\n"Enabled"=dword:00000001\n'
+                                                    '"DisabledByDefault"=-\n'))
+        host = load_offline_folder(bundled(host_folder))
         assert [os.path.basename(p) for p in host.files_read][1:-1] == [
             "a-first.REG", "cipher-local.reg", "schannel.reg", "z-last.reg", OFFLINE_APPLIED_REG]
         assert host.state.get(TLS12_SERVER, "Enabled") == RegValue("dword", 1)
-        assert host.state.get(TLS12_SERVER, "Extra") is None
+        assert host.state.get(TLS12_SERVER, "DisabledByDefault") is None
 
     def test_remediation_subfolder_is_not_read(self, host_folder: str) -> None:
         os.mkdir(os.path.join(host_folder, "remediation"))
@@ -107,10 +116,10 @@ class TestLoad:
         assert os.path.basename(load_offline_folder(host_folder).files_read[0]) == "systeminfo.csv"
 
     def test_recorded_hotfixes(self, host_folder: str) -> None:
-        write(host_folder, OFFLINE_APPLIED_HOTFIXES, b"# planned by tlsready\nKB3080079\n\nkb4019276  # comment\n")
-        host = load_offline_folder(host_folder)
-        assert host.recorded_hotfixes == frozenset({"KB3080079", "KB4019276"})
-        assert {"KB3080079", "KB4019276", "KB3140245"} <= host.state.hotfixes
+        write(host_folder, OFFLINE_APPLIED_HOTFIXES, b"# planned by tlsready\nKB3042058\n\nkb4019276  # comment\n")
+        host = load_offline_folder(bundled(host_folder))
+        assert host.recorded_hotfixes == frozenset({"KB3042058", "KB4019276"})
+        assert {"KB3042058", "KB4019276", "KB3140245"} <= host.state.hotfixes
         assert os.path.basename(host.files_read[-1]) == OFFLINE_APPLIED_HOTFIXES
 
 
@@ -136,7 +145,7 @@ class TestLoadErrors:
         assert (err.path, err.line) == (path, 3)
 
     def test_bad_hotfix_line(self, host_folder: str) -> None:
-        path = write(host_folder, OFFLINE_APPLIED_HOTFIXES, b"KB3080079\nKB 4019276\n")
+        path = write(host_folder, OFFLINE_APPLIED_HOTFIXES, b"KB3042058\nKB 4019276\n")
         err = error(host_folder)
         assert str(err) == f"{path}, line 2: expected one update id such as KB3140245 per line, got 'KB 4019276'"
 
@@ -175,13 +184,13 @@ class TestRecordApplied:
             ("delete_value", "HKEY_LOCAL_MACHINE" + TLS10_SERVER[4:], "Enabled", None),
             ("set", "HKEY_LOCAL_MACHINE" + TLS12_SERVER[4:].upper(), "ENABLED", RegValue("dword", 7)),
         ]
-        state = load_offline_folder(host_folder).state
+        state = load_offline_folder(bundled(host_folder)).state
         assert state.get(TLS12_SERVER, "Enabled") == RegValue("dword", 7)
         assert state.get(TLS10_SERVER, "Enabled") is None
 
     def test_recorded_values_override_the_exports(self, host_folder: str) -> None:
         record_applied(host_folder, [(TLS12_SERVER, "Enabled", RegValue("dword", 1))], [])
-        assert load_offline_folder(host_folder).state.get(TLS12_SERVER, "Enabled") == RegValue("dword", 1)
+        assert load_offline_folder(bundled(host_folder)).state.get(TLS12_SERVER, "Enabled") == RegValue("dword", 1)
 
     def test_same_record_twice_writes_nothing(self, host_folder: str) -> None:
         values = [(TLS12_SERVER, "Enabled", RegValue("dword", 1))]
@@ -191,12 +200,13 @@ class TestRecordApplied:
     def test_hotfixes_are_merged_sorted_and_unique(self, host_folder: str) -> None:
         path = os.path.join(host_folder, OFFLINE_APPLIED_HOTFIXES)
         assert record_applied(host_folder, [], ["KB4019276", "KB3140245"]) == [path]
-        record_applied(host_folder, [], ["KB3140245", "KB976932"])
+        record_applied(host_folder, [], ["KB3140245", "KB3042058"])
         with open(path, encoding="ascii") as handle:
             lines = handle.read().splitlines()
         assert lines[0].startswith("# ")
-        assert lines[1:] == ["KB976932", "KB3140245", "KB4019276"]
-        assert load_offline_folder(host_folder).recorded_hotfixes == frozenset({"KB976932", "KB3140245", "KB4019276"})
+        assert lines[1:] == ["KB3042058", "KB3140245", "KB4019276"]
+        assert load_offline_folder(bundled(host_folder)).recorded_hotfixes == frozenset(
+            {"KB3042058", "KB3140245", "KB4019276"})
 
     def test_nothing_to_record_touches_nothing(self, host_folder: str) -> None:
         before = sorted(os.listdir(host_folder))
