@@ -45,3 +45,39 @@ def regedit_args(change: Change) -> dict[str, t.Any]:
     """Return ansible.windows.win_regedit arguments for one change."""
     hive, rest = change.path.split("\\", 1)
     return {"path": f"{hive}:\\{rest}", "name": change.name, "data": change.desired, "type": "dword", "state": "present"}
+
+
+WRITE_MODULE = "tlsready.windows.win_tls_write"
+
+
+def write_module_args(changes: t.Sequence[Change]) -> dict[str, t.Any]:
+    """Return the win_tls_write arguments that write every change in one call, in plan order."""
+    return {"values": [{"path": c.path, "name": c.name, "type": "dword", "data": c.desired, "state": "present"}
+                       for c in changes]}
+
+
+def outcomes_from_write(changes: t.Sequence[Change], written: t.Mapping[str, t.Any] | None,
+                        error: str | None = None) -> list[dict[str, t.Any]]:
+    """Return one outcome per change from the win_tls_write result (its ``values`` list, in order).
+
+    A value the module reports ``changed`` or ``failed`` is that; one it did not reach is
+    ``not_attempted``. ``written`` None (the connection was lost) makes the first value ``failed``
+    with ``error``: whether it was written is unknown, and the next read tells.
+    """
+    reported = list((written or {}).get("values") or [])
+    outcomes = []
+    for index, change in enumerate(changes):
+        item = reported[index] if index < len(reported) and isinstance(reported[index], t.Mapping) else None
+        if item is None:
+            first_unreached = index == len(reported)
+            failed_here = first_unreached and (written is None or bool((written or {}).get("failed")))
+            if failed_here:
+                outcomes.append(change_result(change, FAILED, error or str((written or {}).get("msg") or "not written")))
+            else:
+                outcomes.append(change_result(change, NOT_ATTEMPTED))
+            continue
+        result = str(item.get("result", UNCHANGED))
+        if result not in (APPLIED, UNCHANGED, FAILED):
+            result = FAILED
+        outcomes.append(change_result(change, result, str(written.get("msg")) if result == FAILED and written else None))
+    return outcomes
