@@ -65,12 +65,14 @@ def outcomes_from_write(changes: t.Sequence[Change], written: t.Mapping[str, t.A
     with ``error``: whether it was written is unknown, and the next read tells.
     """
     reported = list((written or {}).get("values") or [])
+    # The failure is the value the module says failed; when none says so, the first one not reached.
+    reported_failure = any(isinstance(i, t.Mapping) and i.get("result") == FAILED for i in reported)
     outcomes = []
     for index, change in enumerate(changes):
         item = reported[index] if index < len(reported) and isinstance(reported[index], t.Mapping) else None
         if item is None:
             first_unreached = index == len(reported)
-            failed_here = first_unreached and (written is None or bool((written or {}).get("failed")))
+            failed_here = first_unreached and not reported_failure and (written is None or bool(written.get("failed")))
             if failed_here:
                 outcomes.append(change_result(change, FAILED, error or str((written or {}).get("msg") or "not written")))
             else:
