@@ -121,7 +121,7 @@ def install_msu(
     found = run(FIND, find_args(source, list(patterns.values())))
     outcome.warnings.extend(str(w) for w in found.get("warnings") or [])
     if found.get("failed"):
-        outcome.error = f"listing {source} failed: {found.get('msg')}"
+        outcome.error = f"Cannot install {missing[0].hotfix.kb} from {source}: {found.get('msg')}"
         return outcome
     files = match_files(found, patterns)
     for verdict in missing:
@@ -131,7 +131,7 @@ def install_msu(
             if outcome.warnings:
                 hint = f" ({'; '.join(outcome.warnings)}: a share the host cannot open over this connection, see " \
                        "docs/connecting-to-unremediated-hosts.md for become and credential delegation)"
-            outcome.error = f"no file matching {patterns[kb]} in {source} for {kb}{hint}"
+            outcome.error = f"Cannot install {kb} from {source}: no file matching {patterns[kb]}{hint}"
             return outcome
         if uses_dism_exe(release):
             done = run(COMMAND, dism_command(kb, files[kb], patterns[kb]))
@@ -154,7 +154,8 @@ def judge_windows_update(kbs: t.Sequence[str], done: t.Mapping[str, t.Any]) -> U
     entries = [u for u in (done.get("updates") or {}).values() if isinstance(u, t.Mapping)]
     failures = []
     for kb in kbs:
-        mine = [u for u in entries if kb in [str(k).upper() for k in u.get("kb") or []]
+        # win_updates lists an entry's article ids without the KB prefix (["3140245"]).
+        mine = [u for u in entries if kb[2:] in [str(k).upper().replace("KB", "") for k in u.get("kb") or []]
                 or kb in str(u.get("title", "")).upper()]
         if any(u.get("installed") for u in mine):
             outcome.installed.append(kb)

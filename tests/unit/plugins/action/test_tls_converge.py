@@ -223,3 +223,31 @@ def test_offline_check_mode_changes_no_file(win7_folder: str, tmp_path: t.Any) -
     backup = os.path.join(str(tmp_path), "pc-0042.reg")
     result = action(tls_converge, {"backup": backup}, offline_connection(win7_folder), check_mode=True).run(task_vars={})
     assert result["changed"] and listing(win7_folder) == before and not os.path.exists(backup)
+
+
+def test_restore_puts_back_absent_and_empty_multi_string_values_in_one_call(tmp_path: t.Any) -> None:
+    from ansible_collections.tlsready.windows.plugins.action import tls_restore
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import restore_write_args
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import BackupEntry
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue
+
+    key = r"HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"
+    entries = [BackupEntry(key, "SchUseStrongCrypto", None), BackupEntry(key, "Empty", RegValue("multi_sz", ()))]
+    assert restore_write_args(entries)["values"] == [
+        {"path": key, "name": "SchUseStrongCrypto", "state": "absent"},
+        {"path": key, "name": "Empty", "state": "present", "type": "multi_sz", "data": []},
+    ]
+    backup = os.path.join(str(tmp_path), "pc.reg")
+    with open(backup, "wb") as handle:
+        handle.write(("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework"
+                      "\\v4.0.30319]\r\n\"SchUseStrongCrypto\"=-\r\n\"Empty\"=hex(7):00,00\r\n\r\n").encode("utf-16"))
+    calls = ModuleCalls({"changed": True, "values": [{"result": "changed"}, {"result": "changed"}]})
+    plugin = action(tls_restore, {"backup": backup}, live_connection())
+    plugin._execute_module = calls
+    result = plugin.run(task_vars={})
+    assert not result.get("failed"), result
+    assert [c[0] for c in calls.calls] == [WRITE]
+    written = {v["name"]: v for v in calls.calls[0][1]["values"]}
+    assert written["SchUseStrongCrypto"]["state"] == "absent"
+    assert written["Empty"]["type"] == "multi_sz" and written["Empty"]["data"] in ([], [""])
+    assert len(result["restored"]) == 2
