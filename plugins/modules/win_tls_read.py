@@ -16,9 +16,10 @@ description:
     and judge the result on the controller.
   - Read-only; runs unchanged in check mode.
   - Written for Windows PowerShell 3.0 and later on .NET Framework 4.0, and PowerShell 7. ansible-core 2.16 and later
-    refuse hosts with PowerShell older than 5.1 before any module runs, so with those controllers Windows 7, 8,
-    Server 2008 R2 and 2012 need Windows Management Framework 5.1, and Server 2008 SP2 (which cannot run 5.1) can only
-    be audited offline (see the offline hosts documentation).
+    refuse hosts with PowerShell older than 5.1 before any module runs, so with those controllers Windows 7 SP1,
+    Server 2008 R2 SP1, Windows 8.1, Server 2012 and 2012 R2 need Windows Management Framework 5.1. Windows 7 RTM (no
+    SP1), Windows 8 and Server 2008 SP2 cannot run WMF 5.1 - they can only be audited and remediated offline (see the
+    offline hosts documentation).
 options:
   keys:
     description:
