@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
 
 from ansible.errors import AnsibleConnectionFailure
@@ -28,6 +29,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
 from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
+from ansible_collections.tlsready.windows.plugins.plugin_utils._live import blocking_problems
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes, record_applied
 from ansible_collections.tlsready.windows.plugins.plugin_utils._result import HostResult
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
@@ -73,8 +75,9 @@ class ActionModule(TlsActionBase):
             return host.to_result()
         changes = before.changes
         missing = self._to_install(before, args, folder)
-        if (changes or missing) and state.problems:
-            host.error = unreadable_message(state)
+        blocking = blocking_problems(state.problems, [(c.path, c.name) for c in changes])
+        if (changes or missing) and blocking:
+            host.error = unreadable_message(dataclasses.replace(state, problems=blocking))
             return host.to_result()
         release = RELEASES_BY_ID[before.release["id"]]
         kbs = [v.hotfix.kb for v in missing]

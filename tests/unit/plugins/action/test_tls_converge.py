@@ -251,3 +251,33 @@ def test_restore_puts_back_absent_and_empty_multi_string_values_in_one_call(tmp_
     assert written["SchUseStrongCrypto"]["state"] == "absent"
     assert written["Empty"]["type"] == "multi_sz" and written["Empty"]["data"] in ([], [""])
     assert len(result["restored"]) == 2
+
+
+def test_an_unknown_value_kind_elsewhere_does_not_block_the_writes() -> None:
+    plan = planned()
+    read = load_read_result()
+    read["problems"] = [r"HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319\OddOne (unknown value kind Unknown, not read)"]
+    calls = ModuleCalls(read, written(plan), {**applied_read(plan), "problems": read["problems"]})
+    result, _loader = run({}, calls)
+    assert [c[0] for c in calls.calls] == [READ, WRITE, READ], result.get("msg")
+    # The verdict still names what could not be read.
+    assert "facts.unreadable" in {f["id"] for f in result["evaluation"]["findings"]}
+
+
+def test_an_unknown_value_kind_at_a_planned_value_blocks_before_any_change() -> None:
+    plan = planned()
+    first = plan["changes"][0]
+    read = load_read_result()
+    read["problems"] = [f"{first['path']}\\{first['name']} (REG_DWORD of unusual size)"]
+    calls = ModuleCalls(read)
+    result, _loader = run({}, calls)
+    assert result["failed"] and "REG_DWORD of unusual size" in result["msg"] and "Nothing was changed" in result["msg"]
+    assert [c[0] for c in calls.calls] == [READ]
+
+
+def test_an_access_problem_blocks_every_write() -> None:
+    read = load_read_result()
+    read["problems"] = [r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols (access denied)"]
+    calls = ModuleCalls(read)
+    result, _loader = run({}, calls)
+    assert result["failed"] and "access denied" in result["msg"] and [c[0] for c in calls.calls] == [READ]
