@@ -68,10 +68,13 @@ notes:
     C(facts.unreadable) finding; the read goes on with the other keys.
   - If WMI cannot list the installed updates (C(Get-CimInstance), then C(Get-WmiObject) on Windows PowerShell), RV(hotfixes)
     is empty and the failure is listed in RV(problems).
-  - Registry writes are not this module's job. tlsready writes with M(ansible.windows.win_regedit), one value per call,
-    because it reports each value as changed, failed or not attempted, supports check mode and diff, and is the
-    most used registry writer for Windows in Ansible. A converge of a compliant host makes no write at all, so the
-    extra round trips are paid only on the run that changes values.
+  - Registry writes are not this module's job. tlsready writes every value of a host in one call of
+    M(tlsready.windows.win_tls_write) (why not C(community.windows.win_regmerge) - see M(tlsready.windows.tls_converge)).
+    A converge of a compliant host makes no write at all.
+  - A REG_DWORD or REG_QWORD of another size than 4 or 8 bytes, and a value of a kind the module does not know, are
+    listed in RV(problems) as such (C(REG_DWORD of unusual size), C(unknown value kind ...)), not as an access problem;
+    M(tlsready.windows.tls_converge) then refuses to overwrite that value but still writes the others.
+  - Reading the installed updates through CIM gives up after 120 seconds (a hung WMI provider).
 seealso:
   - module: tlsready.windows.tls_facts
   - module: ansible.windows.win_reg_stat
