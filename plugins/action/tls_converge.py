@@ -26,7 +26,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
 from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import check_backup_path, save_backup
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, write_bundle
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID, Release
-from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError, TlsReadyError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
 from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
 from ansible_collections.tlsready.windows.plugins.plugin_utils._live import blocking_problems
@@ -126,7 +126,9 @@ class ActionModule(TlsActionBase):
         host.installed_hotfixes = list(kbs)
         host.changes = [change_result(c, APPLIED) for c in changes]
         self._updates_need_restart = bool(kbs)
-        host.files = write_bundle(folder, host.state.hostname, release, host.state.architecture, msu_source=source)
+        # The .msu files are copied only along with updates recorded now (their source was checked first).
+        host.files = write_bundle(folder, host.state.hostname, release, host.state.architecture,
+                                  msu_source=source if kbs else None)
 
     def _apply_live(self, host: HostResult, release: Release, changes: list[Change], missing: list[HotfixVerdict],
                     args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
@@ -198,7 +200,7 @@ class ActionModule(TlsActionBase):
     def _verify(self, host: HostResult, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
         try:
             state = self._tls_state({}, task_vars)
-        except AnsibleConnectionFailure as err:
+        except (AnsibleConnectionFailure, TlsReadyError) as err:
             host.error = self._failure(host, f"Reading the host again to verify failed: {err}.")
             return
         host.before, host.state = host.evaluation, state

@@ -281,3 +281,22 @@ def test_an_access_problem_blocks_every_write() -> None:
     calls = ModuleCalls(read)
     result, _loader = run({}, calls)
     assert result["failed"] and "access denied" in result["msg"] and [c[0] for c in calls.calls] == [READ]
+
+
+def test_a_connection_lost_during_an_install_keeps_the_updates_installed_before_it() -> None:
+    found = {"files": [{"path": SHARE + r"\windows6.1-kb3140245-x64.msu"}, {"path": SHARE + r"\windows6.1-kb3042058-x64.msu"}]}
+    calls = ModuleCalls(load_read_result(), found, {"rc": 3010, "stdout": "", "stderr": ""},
+                        AnsibleConnectionFailure("winrm: connection reset"))
+    result, _loader = run({"update_source": SHARE}, calls)
+    assert result["failed"] and result["installed_hotfixes"] == ["KB3140245"]
+    assert "whether it finished is unknown" in result["msg"] and "updates installed: KB3140245" in result["msg"]
+    entry, _failure = host_result("pc-0042", result, "tls12_result")
+    assert entry is not None and host_status(entry) == "failed" and entry["installed_hotfixes"] == ["KB3140245"]
+
+
+def test_a_failed_verify_read_keeps_what_was_done() -> None:
+    plan = planned()
+    calls = ModuleCalls(load_read_result(), written(plan), {"failed": True, "msg": "WinRM operation timed out"})
+    result, _loader = run({}, calls)
+    assert result["failed"] and "Reading the host again to verify failed" in result["msg"]
+    assert {c["result"] for c in result["changes"]} == {"changed"} and "Changed before the failure" in result["msg"]
