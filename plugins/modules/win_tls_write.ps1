@@ -30,7 +30,8 @@ $spec = @{
     supports_check_mode = $true
 }
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
-$module.Result.values = New-Object -TypeName 'System.Collections.Generic.List[object]'
+# Indexers, not .values: on a dictionary, .Values is the property of that name.
+$module.Result['values'] = New-Object -TypeName 'System.Collections.Generic.List[object]'
 
 if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {
     $module.FailJson('Nothing was changed: this is a 32-bit PowerShell on 64-bit Windows. Connect to the 64-bit endpoint (the default Microsoft.PowerShell configuration, not Microsoft.PowerShell32).')
@@ -72,12 +73,15 @@ Function Get-CurrentValue($Key, [string]$Name) {
     if ($null -eq $Key -or -not ($Key.GetValueNames() -contains $Name)) { return $null }
     $kind = $Key.GetValueKind($Name)
     $data = $Key.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
-    $type = ($kinds.GetEnumerator() | Where-Object { $_.Value -eq $kind } | Select-Object -First 1).Name
+    $type = $null
+    foreach ($pair in $kinds.GetEnumerator()) { if ($pair.Value -eq $kind) { $type = $pair.Key } }
     if ($null -eq $type) { return @{ type = "unknown ($kind)"; data = $null } }
     if ($type -eq 'dword') { $data = [BitConverter]::ToUInt32([BitConverter]::GetBytes([int32]$data), 0) }
     elseif ($type -eq 'qword') { $data = [BitConverter]::ToUInt64([BitConverter]::GetBytes([int64]$data), 0) }
     elseif ($type -eq 'multi_sz') { $data = [string[]]$data }
-    elseif ($type -in 'binary', 'none') { $data = [BitConverter]::ToString([byte[]]$data).Replace('-', '').ToLowerInvariant() }
+    elseif ($type -in 'binary', 'none') {
+        $data = if ($null -eq $data) { '' } else { [BitConverter]::ToString([byte[]]$data).Replace('-', '').ToLowerInvariant() }
+    }
     return @{ type = $type; data = $data }
 }
 
@@ -96,7 +100,7 @@ $after = New-Object -TypeName 'System.Text.StringBuilder'
 foreach ($entry in $module.Params['values']) {
     $path = $entry.path
     $outcome = @{ path = $path; name = $entry.name; before = $null; result = 'unchanged' }
-    $module.Result.values.Add($outcome)
+    $module.Result['values'].Add($outcome)
     if (-not $path.StartsWith('HKLM\', [StringComparison]::OrdinalIgnoreCase)) {
         $outcome.result = 'failed'
         $module.FailJson("values: every path must start with 'HKLM\', got '$path'")
@@ -127,7 +131,7 @@ foreach ($entry in $module.Params['values']) {
     }
     catch {
         $outcome.result = 'failed'
-        $module.Result.changed = @($module.Result.values | Where-Object { $_.result -eq 'changed' }).Count -gt 0
+        $module.Result.changed = @($module.Result['values'] | Where-Object { $_.result -eq 'changed' }).Count -gt 0
         $module.FailJson("Writing $path\$($entry.name) failed: $($_.Exception.Message)", $_)
     }
     finally {
