@@ -17,8 +17,10 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._report import ho
 from .test_tls_actions import ModuleCalls, action, listing, live_connection, load_read_result, offline_connection
 from .test_tls_actions import win7_folder  # noqa: F401  # pylint: disable=unused-import
 
-READ, WRITE = "tlsready.windows.win_tls_read", "tlsready.windows.win_tls_write"
-FIND, COMMAND = "ansible.windows.win_find", "ansible.windows.win_command"
+READ = "tlsready.windows.win_tls_read"
+WRITE = "tlsready.windows.win_tls_write"
+FIND = "ansible.windows.win_find"
+COMMAND = "ansible.windows.win_command"
 SHARE = r"\\fileserver\updates"
 
 
