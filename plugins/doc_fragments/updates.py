@@ -22,7 +22,7 @@ notes:
     event log through the modules' "Invoked with" entry.
   - A UNC share as source - over NTLM or Kerberos without delegation the host cannot open the share (the
     double hop); M(ansible.windows.win_find)'s warning is then part of the error. Use C(become) with
-    C(become_method=runas), C(become_flags=logon_type=new_credential logon_flags=netcredentials_only) and an
+    C(become_method=runas), C(become_flags=logon_type=new_credentials logon_flags=netcredentials_only) and an
     account that can read the share, or CredSSP / Kerberos delegation; see
     C(docs/connecting-to-unremediated-hosts.md).
   - O(update_method=windows_update) or O(method=windows_update) - M(ansible.windows.win_updates) limited to the

@@ -302,3 +302,24 @@ def test_a_failed_verify_read_keeps_what_was_done() -> None:
     result, _loader = run({}, calls)
     assert result["failed"] and "Reading the host again to verify failed" in result["msg"]
     assert {c["result"] for c in result["changes"]} == {"changed"} and "Changed before the failure" in result["msg"]
+
+
+def test_the_update_modules_run_with_no_log_on_the_host_and_the_task_keeps_its_own() -> None:
+    plan = planned()
+    found = {"files": [{"path": SHARE + r"\windows6.1-kb3140245-x64.msu"}, {"path": SHARE + r"\windows6.1-kb3042058-x64.msu"}]}
+    replies = ModuleCalls(load_read_result(), found, {"rc": 0}, {"rc": 0}, written(plan), applied_read(plan, plan["missing_hotfixes"]))
+    plugin = action(tls_converge, {"update_source": SHARE}, live_connection())
+    plugin._task.no_log = False
+    seen: list[tuple[str, bool]] = []
+
+    def calls(module_name: str, module_args: dict[str, t.Any], task_vars: t.Any = None, **kwargs: t.Any) -> t.Any:
+        # _execute_module passes the task's no_log to the module (_ansible_no_log): no "Invoked with" event.
+        seen.append((module_name, plugin._task.no_log))
+        return replies(module_name, module_args, task_vars, **kwargs)
+
+    plugin._execute_module = calls
+    plugin._shared_loader_obj = MagicMock()
+    result = plugin.run(task_vars={})
+    assert not result.get("failed"), result
+    assert seen == [(READ, False), (FIND, True), (COMMAND, True), (COMMAND, True), (WRITE, False), (READ, False)]
+    assert plugin._task.no_log is False
