@@ -166,8 +166,8 @@ class ActionModule(TlsActionBase):
         if args["update_method"] == "msu":
             return install_msu(run, missing, release, state.architecture, args["update_source"])
         kbs = [v.hotfix.kb for v in missing]
-        return judge_windows_update(kbs, self._run_action(UPDATES, {"accept_list": kbs, "category_names": ["*"],
-                                                                     "reboot": False}, task_vars))
+        done = self._run_action(UPDATES, {"accept_list": kbs, "category_names": ["*"], "reboot": False}, task_vars)
+        return judge_windows_update(kbs, done)
 
     def _quiet_module(self, module: str, module_args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """Run a module with no_log on the host, so the update source is not in its event log ("Invoked with")."""

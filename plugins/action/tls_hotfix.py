@@ -27,8 +27,6 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._updates import (
 )
 
 
-
-
 class ActionModule(TlsActionBase):
     """Check each needed update (supersedence-aware) and install the missing ones."""
 

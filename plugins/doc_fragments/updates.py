@@ -7,7 +7,9 @@ from __future__ import annotations
 class ModuleDocFragment:
     """How tlsready installs updates on a live host (tls_converge, tls_hotfix)."""
 
+    # Notes only; ansible-doc wants an options (or attributes) key in every fragment.
     DOCUMENTATION = r"""
+options: {}
 notes:
   - Live hosts, O(update_method=msu) or O(method=msu) - one M(ansible.windows.win_find) lists the source for every
     missing update at once, with C(get_checksum=false) (hashing each C(.msu) over SMB costs minutes); then one
