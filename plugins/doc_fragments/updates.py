@@ -11,7 +11,7 @@ class ModuleDocFragment:
     DOCUMENTATION = r"""
 options: {}
 notes:
-  - Live hosts, O(update_method=msu) or O(method=msu) - one M(ansible.windows.win_find) lists the source for every
+  - Live hosts, C(update_method=msu) (C(method=msu) for tls_hotfix) - one M(ansible.windows.win_find) lists the source for every
     missing update at once, with C(get_checksum=false) (hashing each C(.msu) over SMB costs minutes); then one
     remote call per update.
   - On Windows 7 SP1, Server 2008 R2 and Server 2008 SP2 (NT 6.0 and 6.1) M(ansible.windows.win_hotfix) cannot
@@ -27,7 +27,7 @@ notes:
     C(become_method=runas), C(become_flags=logon_type=new_credentials logon_flags=netcredentials_only) and an
     account that can read the share, or CredSSP / Kerberos delegation; see
     C(docs/connecting-to-unremediated-hosts.md).
-  - O(update_method=windows_update) or O(method=windows_update) - M(ansible.windows.win_updates) limited to the
+  - C(update_method=windows_update) (C(method=windows_update) for tls_hotfix) - M(ansible.windows.win_updates) limited to the
     missing ids; an update counts as installed only when its entry says C(installed) (a failed one is reported
     with its C(failure_hresult_code)).
 """

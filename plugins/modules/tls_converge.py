@@ -89,7 +89,6 @@ seealso:
   - module: tlsready.windows.tls_settings
   - module: tlsready.windows.tls_hotfix
   - module: ansible.windows.win_reboot
-  - role: tlsready.windows.tls12
 author:
   - tlsready.windows contributors (@tlsready-windows)
 """

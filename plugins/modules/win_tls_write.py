@@ -51,6 +51,8 @@ attributes:
     support: full
   platform:
     platforms: windows
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 author:
   - tlsready.windows contributors (@tlsready-windows)
 """
