@@ -55,6 +55,8 @@ class ActionModule(TlsActionBase):
         "reboot_timeout": {"type": "int", "default": 1800},
         "fail_noncompliant": {"type": "bool", "default": False},
     }
+    # Whether the updates installed in this run need a restart (set by the install step).
+    _updates_need_restart = False
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         if args["backup"]:
@@ -108,8 +110,6 @@ class ActionModule(TlsActionBase):
         if host.changed and not host.failed:
             self._verify(host, args, task_vars)
         return self._finish(host, args)
-
-    _updates_need_restart = True
 
     def _to_install(self, evaluation: Evaluation, args: dict[str, t.Any], folder: str | None) -> list[HotfixVerdict]:
         """The missing updates this run installs; none on a live host asked for msu without a source."""

@@ -1,6 +1,6 @@
 # Copyright (c) tlsready.windows contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Turning planned changes into diffs, registry writes and per-value results (internal use only)."""
+"""Turning planned changes into diffs, win_tls_write arguments and per-value results (internal use only)."""
 
 from __future__ import annotations
 
@@ -39,12 +39,6 @@ def change_result(change: Change, result: str, error: str | None = None) -> dict
 def reg_value(change: Change) -> RegValue:
     """Return the registry value a change writes (tlsready writes REG_DWORD only)."""
     return RegValue("dword", change.desired)
-
-
-def regedit_args(change: Change) -> dict[str, t.Any]:
-    """Return ansible.windows.win_regedit arguments for one change."""
-    hive, rest = change.path.split("\\", 1)
-    return {"path": f"{hive}:\\{rest}", "name": change.name, "data": change.desired, "type": "dword", "state": "present"}
 
 
 WRITE_MODULE = "tlsready.windows.win_tls_write"
