@@ -9,8 +9,9 @@ On N offline lab hosts (lab/generate.py --copies N), for each N given:
    converge of a compliant host: tlsready's action plugins on their live path with a counting
    stand-in for ``_execute_module`` (benchmarks/count.py), against benchmarks/reference_usual.yml;
 2. controller wall time and CPU of ``ansible-playbook tlsready.windows.audit`` (report included)
-   against benchmarks/floor_debug.yml (one debug task per host), with forks 1 and the default 5,
-   runs interleaved, the median of --repeat runs.
+   against benchmarks/floor_debug.yml (one debug task per host), and of
+   ``ansible-playbook tlsready.windows.converge`` on the same hosts after one (untimed) converge made
+   them compliant, with forks 1 and the default 5, runs interleaved, the median of --repeat runs.
 
 Needs ``make build`` (the installed collection in build/collections). ``make bench`` runs
 N = 100 and 1,000 and rewrites the table in benchmarks/README.md; ``make bench-smoke`` runs
@@ -100,22 +101,35 @@ def play(fleet: str, playbook: str, forks: int, *extra: str) -> tuple[float, flo
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def converge_args(fleet: str) -> list[str]:
+    return ["-e", f"tlsready_backup_dir={os.path.join(fleet, 'backups')}", "-e", f"tlsready_report_dir={os.path.join(fleet, 'converge-report')}"]
+
+
+def first_converge(fleet: str) -> None:
+    """Converge the fleet once (not timed), so that the timed converges run on the hosts it made compliant."""
+    play(fleet, "tlsready.windows.converge", DEFAULT_FORKS, *converge_args(fleet))
+
+
 def timings(fleet: str, n: int, forks: int, repeat: int) -> dict[str, float]:
-    """Median wall and CPU of the one-task debug floor and of our audit, runs interleaved."""
-    runs: dict[str, list[tuple[float, float]]] = {"floor": [], "audit": []}
+    """Median wall and CPU of the one-task debug floor, our audit and our converge (of the converged fleet), interleaved."""
+    runs: dict[str, list[tuple[float, float]]] = {"floor": [], "audit": [], "converge": []}
     report = os.path.join(fleet, "report")
     for _index in range(repeat):
         runs["floor"].append(play(fleet, os.path.join(HERE, "floor_debug.yml"), forks))
         runs["audit"].append(play(fleet, "tlsready.windows.audit", forks, "-e", f"tlsready_report_dir={report}"))
-    with open(os.path.join(report, "report.json"), encoding="utf-8") as handle:
-        if f'"hosts": {n},' not in handle.read():
-            raise SystemExit(f"the audit report in {report} does not cover the {n} hosts")
+        runs["converge"].append(play(fleet, "tlsready.windows.converge", forks, *converge_args(fleet)))
+    for folder in (report, os.path.join(fleet, "converge-report")):
+        with open(os.path.join(folder, "report.json"), encoding="utf-8") as handle:
+            if f'"hosts": {n},' not in handle.read():
+                raise SystemExit(f"the report in {folder} does not cover the {n} hosts")
     result = {}
     for name, values in runs.items():
         result[f"{name}_wall"] = statistics.median(v[0] for v in values)
         result[f"{name}_cpu"] = statistics.median(v[1] for v in values)
     result["wall_ratio"] = result["audit_wall"] / result["floor_wall"]
     result["cpu_ratio"] = result["audit_cpu"] / result["floor_cpu"]
+    result["converge_ratio"] = result["converge_wall"] / result["audit_wall"]
+    result["converge_cpu_ratio"] = result["converge_cpu"] / result["audit_cpu"]
     return result
 
 
@@ -151,13 +165,17 @@ def render(results: dict[int, dict[str, t.Any]], latency_ms: float, repeat: int)
                 f"| {row['usual_calls']:.2f} | {row['usual_calls'] / row['tlsready_calls']:.1f}x "
                 f"| {row['tlsready_bytes'] / 1000:.0f} | {row['usual_bytes'] / 1000:.0f} "
                 f"| {row['usual_bytes'] / row['tlsready_bytes']:.2f}x |")
-    lines += ["", "Controller time of our audit (report included) against the one-task debug floor:", "",
-              "| N | forks | floor wall s | audit wall s | **wall ratio** | floor CPU s | audit CPU s | CPU ratio |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += ["", "Controller time of our audit (report included) against the one-task debug floor, and of our converge "
+              "of the same hosts once converged (report included) against the audit:", "",
+              "| N | forks | floor wall s | audit wall s | **audit / floor** | converge wall s | **converge / audit** "
+              "| floor CPU s | audit CPU s | converge CPU s | audit / floor CPU | converge / audit CPU |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n, res in results.items():
         for forks, tim in res["timings"].items():
             lines.append(f"| {n} | {forks} | {tim['floor_wall']:.1f} | {tim['audit_wall']:.1f} | **{tim['wall_ratio']:.2f}** "
-                         f"| {tim['floor_cpu']:.1f} | {tim['audit_cpu']:.1f} | {tim['cpu_ratio']:.2f} |")
+                         f"| {tim['converge_wall']:.1f} | **{tim['converge_ratio']:.2f}** "
+                         f"| {tim['floor_cpu']:.1f} | {tim['audit_cpu']:.1f} | {tim['converge_cpu']:.1f} "
+                         f"| {tim['cpu_ratio']:.2f} | {tim['converge_cpu_ratio']:.2f} |")
     largest = max(results)
     res = results[largest]
     tim = res["timings"][DEFAULT_FORKS]
@@ -195,11 +213,13 @@ def main(argv: t.Sequence[str] | None = None) -> int:
             fleet = os.path.join(work, f"fleet-{n}")
             names = generate(n, fleet)
             results[n] = {"counts": counts(count, names), "timings": {}}
+            first_converge(fleet)
             for forks in (1, DEFAULT_FORKS):
                 results[n]["timings"][forks] = timings(fleet, n, forks, args.repeat)
                 tim = results[n]["timings"][forks]
                 print(f"N={n} forks={forks}: audit/floor wall {tim['wall_ratio']:.2f} "
-                      f"({tim['audit_wall']:.1f}s / {tim['floor_wall']:.1f}s), CPU {tim['cpu_ratio']:.2f}", flush=True)
+                      f"({tim['audit_wall']:.1f}s / {tim['floor_wall']:.1f}s), CPU {tim['cpu_ratio']:.2f}; "
+                      f"converge/audit wall {tim['converge_ratio']:.2f} ({tim['converge_wall']:.1f}s)", flush=True)
     table = render(results, args.latency_ms, args.repeat)
     print(table)
     if args.readme:

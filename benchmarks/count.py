@@ -2,10 +2,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Remote module invocations and payload bytes per host: tlsready against the usual way.
 
-tlsready is counted by running its real action plugins (tls_facts, tls_hotfix, tls_settings) on
-their live path, as the audit and tls12 roles chain them, with :class:`SimulatedHost` standing in
-for ``_execute_module``: it counts every call and answers with a recorded ``win_tls_read`` result
-(tests/unit/fixtures/live/lab/<host>.json) that it updates as win_regedit and win_hotfix write.
+tlsready is counted by running its real action plugins (tls_facts for the audit, tls_converge for
+the converge) on their live path, as the audit and converge playbooks run them, with
+:class:`SimulatedHost` standing in for ``_execute_module``: it counts every call and answers with a
+recorded ``win_tls_read`` result (tests/unit/fixtures/live/lab/<host>.json) that it updates as
+win_tls_write writes and win_hotfix / dism.exe (win_command) install.
 
 The usual way is counted from ``benchmarks/reference_usual.yml``: the module tasks it runs in a
 mode, times their loop items (the registry values it lists, the updates the host's release needs).
@@ -28,7 +29,7 @@ from unittest.mock import MagicMock
 import yaml
 from ansible.playbook.task import Task
 
-from ansible_collections.tlsready.windows.plugins.action import tls_facts, tls_hotfix, tls_settings
+from ansible_collections.tlsready.windows.plugins.action import tls_converge, tls_facts
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES
 from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import SETTINGS_BY_ID, profile_requirements
 
@@ -38,7 +39,8 @@ REFERENCE = os.path.join(HERE, "reference_usual.yml")
 LIVE_READS = os.path.join(ROOT, "tests", "unit", "fixtures", "live", "lab")
 
 READ, REGEDIT, REG_STAT = "tlsready.windows.win_tls_read", "ansible.windows.win_regedit", "ansible.windows.win_reg_stat"
-FIND, HOTFIX = "ansible.windows.win_find", "ansible.windows.win_hotfix"
+FIND, HOTFIX, COMMAND = "ansible.windows.win_find", "ansible.windows.win_hotfix", "ansible.windows.win_command"
+WRITE = "tlsready.windows.win_tls_write"
 HOTFIX_SOURCE = "\\\\fileserver\\updates"
 PROFILE = "m365_client"
 # The runs compared: audit, the first converge of the lab, and a converge of a compliant host.
@@ -63,24 +65,34 @@ class SimulatedHost:
         if module_name == READ:
             return copy.deepcopy(self.read)
         if module_name == REGEDIT:
-            return self._regedit(module_args)
+            return self._set(module_args["path"].replace(":\\", "\\", 1), module_args["name"], module_args["data"])
+        if module_name == WRITE:
+            values = [{"path": v["path"], "name": v["name"], "result": "changed" if self._set(v["path"], v["name"], v["data"])["changed"] else "unchanged"}
+                      for v in module_args["values"]]
+            return {"changed": any(v["result"] == "changed" for v in values), "values": values}
         if module_name == FIND:
-            pattern = module_args["patterns"][0].replace("*", "")
-            return {"changed": False, "matched": 1, "files": [{"path": module_args["paths"][0] + "\\" + pattern}]}
+            files = [{"path": module_args["paths"][0] + "\\" + p.replace("*", "")} for p in module_args["patterns"]]
+            return {"changed": False, "matched": len(files), "files": files}
         if module_name == HOTFIX:
-            if module_args["hotfix_kb"] not in self.read["hotfixes"]:
-                self.read["hotfixes"].append(module_args["hotfix_kb"])
-            return {"changed": True, "reboot_required": True}
+            return self._install(module_args["hotfix_kb"])
+        if module_name == COMMAND:
+            kb = re.search(r"tlsready-(KB\d+)", module_args["cmd"])
+            assert kb, module_args
+            return {**self._install(kb.group(1)), "rc": 3010, "stdout": "", "stderr": ""}
         raise AssertionError(f"unexpected module {module_name}")
 
-    def _regedit(self, args: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-        path = args["path"].replace(":\\", "\\", 1)
+    def _install(self, kb: str) -> dict[str, t.Any]:
+        if kb not in self.read["hotfixes"]:
+            self.read["hotfixes"].append(kb)
+        return {"changed": True, "reboot_required": True}
+
+    def _set(self, path: str, name: str, data: t.Any) -> dict[str, t.Any]:
         for item in self.read["registry"]:
-            if item["path"].lower() == path.lower() and item["name"].lower() == args["name"].lower():
-                changed = (item["type"], item["data"]) != ("dword", args["data"])
-                item.update(type="dword", data=args["data"])
+            if item["path"].lower() == path.lower() and item["name"].lower() == name.lower():
+                changed = (item["type"], item["data"]) != ("dword", data)
+                item.update(type="dword", data=data)
                 return {"changed": changed}
-        self.read["registry"].append({"path": path, "name": args["name"], "type": "dword", "data": args["data"]})
+        self.read["registry"].append({"path": path, "name": name, "type": "dword", "data": data})
         return {"changed": True}
 
 
@@ -123,25 +135,9 @@ def audit(host: SimulatedHost) -> dict[str, t.Any]:
 
 
 def converge(host: SimulatedHost, backup_dir: str) -> dict[str, t.Any]:
-    """The tls12 role's remote steps on one host, with its conditions (roles/tls12/tasks/main.yml).
-
-    Read; stop when unreadable or a guard blocks; install missing updates (method msu from a
-    share); set the registry values to change; read again when anything changed.
-    """
-    policy = {"profile": PROFILE, "overrides": {}, "pin_explicit": False, "accept_risks": []}
-    before = run_action(tls_facts, dict(policy), host)
-    if before.get("failed") or before["evaluation"]["blocked"]:
-        return before
-    evaluation = before["evaluation"]
-    changed = False
-    if evaluation["missing_hotfixes"]:
-        done = run_action(tls_hotfix, {**policy, "state": before["state"], "method": "msu", "source": HOTFIX_SOURCE}, host)
-        changed = changed or bool(done.get("changed"))
-    if evaluation["changes"]:
-        backup = os.path.join(backup_dir, f"{id(host)}.reg")
-        done = run_action(tls_settings, {**policy, "state": before["state"], "backup": backup}, host)
-        changed = changed or bool(done.get("changed"))
-    return run_action(tls_facts, dict(policy), host) if changed else before
+    """The converge playbook's one task on one host: tls_converge, updates from a share, a backup."""
+    backup = os.path.join(backup_dir, f"{id(host)}.reg")
+    return run_action(tls_converge, {"profile": PROFILE, "update_source": HOTFIX_SOURCE, "backup": backup}, host)
 
 
 def tlsready_calls(lab_host: str, backup_dir: str) -> dict[str, t.Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible.errors import AnsibleConnectionFailure
+
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
     POLICY_SPEC,
     STATE_SPEC,
@@ -17,8 +19,12 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import In
 from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
-
-FIND, HOTFIX, UPDATES = "ansible.windows.win_find", "ansible.windows.win_hotfix", "ansible.windows.win_updates"
+from ansible_collections.tlsready.windows.plugins.plugin_utils._updates import (
+    UPDATES,
+    UpdateOutcome,
+    install_msu,
+    judge_windows_update,
+)
 
 
 class ActionModule(TlsActionBase):
@@ -73,24 +79,21 @@ class ActionModule(TlsActionBase):
         self, missing: list[HotfixVerdict], release: Release, state: HostState, source: str,
         task_vars: dict[str, t.Any],
     ) -> dict[str, t.Any]:
-        installed: list[str] = []
-        reboot = False
-        for verdict in missing:
-            kb = verdict.hotfix.kb
-            pattern = verdict.hotfix.msu_pattern(release, state.architecture)
-            found = self._execute_module(module_name=FIND, task_vars=task_vars,
-                                         module_args={"paths": [source], "patterns": [pattern]})
-            files = found.get("files") or []
-            if found.get("failed") or not files:
-                why = found.get("msg") or f"no file matching {pattern}"
-                return self._partial(installed, missing, reboot, f"Cannot install {kb} from {source}: {why}.")
-            done = self._execute_module(module_name=HOTFIX, task_vars=task_vars,
-                                        module_args={"hotfix_kb": kb, "source": files[0]["path"], "state": "present"})
-            if done.get("failed"):
-                return self._partial(installed, missing, reboot, f"Installing {kb} failed: {done.get('msg')}.")
-            installed.append(kb)
-            reboot = reboot or bool(done.get("reboot_required"))
-        return {"changed": bool(installed), "installed": installed, "missing": [], "reboot_required": reboot}
+        return self._outcome(install_msu(self._quiet_runner(task_vars), missing, release, state.architecture, source))
+
+    def _quiet_runner(self, task_vars: dict[str, t.Any]) -> t.Callable[[str, dict[str, t.Any]], dict[str, t.Any]]:
+        """Run modules with no_log on the host (the source stays out of its event log); a lost connection is a failure."""
+        def run(module: str, module_args: dict[str, t.Any]) -> dict[str, t.Any]:
+            no_log = self._task.no_log
+            self._task.no_log = True
+            try:
+                return t.cast(t.Dict[str, t.Any], self._execute_module(module_name=module, module_args=module_args,
+                                                                       task_vars=task_vars))
+            except AnsibleConnectionFailure as err:
+                return {"failed": True, "msg": f"the connection to the host was lost ({err}); whether it finished is unknown"}
+            finally:
+                self._task.no_log = no_log
+        return run
 
     def _install_windows_update(self, kbs: list[str], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         # win_updates is itself an action plugin (it polls the host), so run it through the action loader.
@@ -100,20 +103,16 @@ class ActionModule(TlsActionBase):
             UPDATES, task=task, connection=self._connection, play_context=self._play_context,
             loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj,
         )
-        done = action.run(task_vars=task_vars)
-        names = " ".join(str(u.get("title", "")) for u in (done.get("updates") or {}).values()).upper()
-        installed = [kb for kb in kbs if kb in names]
-        missing = [kb for kb in kbs if kb not in installed]
-        result = {"changed": bool(installed), "installed": installed, "missing": missing,
-                  "reboot_required": bool(done.get("reboot_required"))}
-        if done.get("failed") or missing:
-            result.update(failed=True, msg=f"Windows Update did not install {', '.join(missing) or 'all updates'}: "
-                          f"{done.get('msg', 'not offered by the update server (WSUS approval?)')}")
-        return result
+        return self._outcome(judge_windows_update(kbs, action.run(task_vars=task_vars)))
 
     @staticmethod
-    def _partial(installed: list[str], missing: list[HotfixVerdict], reboot: bool, msg: str) -> dict[str, t.Any]:
-        left = [v.hotfix.kb for v in missing if v.hotfix.kb not in installed]
-        done = f" Installed before the failure: {', '.join(installed)}." if installed else " Nothing was installed."
-        return {"failed": True, "changed": bool(installed), "installed": installed, "missing": left,
-                "reboot_required": reboot, "msg": msg + done}
+    def _outcome(outcome: UpdateOutcome) -> dict[str, t.Any]:
+        result: dict[str, t.Any] = {"changed": bool(outcome.installed), "installed": outcome.installed,
+                                    "missing": outcome.missing, "reboot_required": outcome.reboot_required}
+        if outcome.warnings:
+            result["warnings"] = outcome.warnings
+        if outcome.failed:
+            done = (f" Installed before the failure: {', '.join(outcome.installed)}." if outcome.installed
+                    else " Nothing was installed.")
+            result.update(failed=True, msg=f"{outcome.error[0].upper()}{outcome.error[1:]}.{done}")
+        return result

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible.errors import AnsibleConnectionFailure
+
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import WRITE_MODULE, restore_write_args
 from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import (
     BackupEntry,
     backup_file,
     check_backup_path,
     load_backup,
     restore_diff,
-    restore_regedit_args,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import commit_offline
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release, identify_release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import load_offline_folder
-
-REGEDIT = "ansible.windows.win_regedit"
 
 
 class ActionModule(TlsActionBase):
@@ -52,13 +52,17 @@ class ActionModule(TlsActionBase):
         return {**result, **self._restore_live(entries, task_vars)}
 
     def _restore_live(self, entries: list[BackupEntry], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        done = []
-        for entry in entries:
-            outcome = self._execute_module(module_name=REGEDIT, module_args=restore_regedit_args(entry),
+        # One call of the batched writer: it stops at the first failure and lists the values it reached.
+        try:
+            written = self._execute_module(module_name=WRITE_MODULE, module_args=restore_write_args(entries),
                                            task_vars=task_vars)
-            if outcome.get("failed"):
-                return {"failed": True, "changed": bool(done), "restored": done,
-                        "msg": f"Restoring {entry.path}\\{entry.name} failed: {outcome.get('msg')}. "
-                               f"{len(done)} of {len(entries)} values were restored before it; run again to finish."}
-            done.append(entry.to_dict())
+        except AnsibleConnectionFailure as err:
+            written = {"failed": True, "values": [],
+                       "msg": f"the connection to the host was lost ({err}); whether the values were restored is unknown"}
+        reached = [v for v in written.get("values") or [] if isinstance(v, t.Mapping)]
+        done = [e.to_dict() for e, v in zip(entries, reached) if v.get("result") in ("changed", "unchanged")]
+        if written.get("failed"):
+            return {"failed": True, "changed": any(v.get("result") == "changed" for v in reached), "restored": done,
+                    "msg": f"Restoring failed: {written.get('msg')}. "
+                           f"{len(done)} of {len(entries)} values were restored before it; run again to finish."}
         return {"restored": done}

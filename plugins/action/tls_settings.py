@@ -16,21 +16,19 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
     APPLIED,
     FAILED,
-    NOT_ATTEMPTED,
-    UNCHANGED,
     WOULD_CHANGE,
+    WRITE_MODULE,
     change_diff,
     change_result,
+    outcomes_from_write,
     reg_value,
-    regedit_args,
+    write_module_args,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import backup_file, check_backup_path, save_backup
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import commit_offline
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
-
-REGEDIT = "ansible.windows.win_regedit"
 
 
 class ActionModule(TlsActionBase):
@@ -85,27 +83,21 @@ class ActionModule(TlsActionBase):
                 "reboot_required": any(c.reboot for c in changes), "files": files}
 
     def _apply_live(self, changes: list[Change], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        # One value at a time, stopping at the first failure, so the result says exactly what changed.
-        outcomes: list[dict[str, t.Any]] = []
-        for index, change in enumerate(changes):
-            try:
-                written = self._execute_module(module_name=REGEDIT, module_args=regedit_args(change),
-                                               task_vars=task_vars)
-            except AnsibleConnectionFailure as err:
-                # Reported as a failure, not unreachable, so the result keeps the list of what changed.
-                written = {"failed": True, "msg": f"the connection to the host was lost ({err}); whether this value was written is unknown"}
-            if written.get("failed"):
-                error = str(written.get("msg", "win_regedit failed"))
-                outcomes.append(change_result(change, FAILED, error))
-                outcomes.extend(change_result(c, NOT_ATTEMPTED) for c in changes[index + 1:])
-                done = [o for o in outcomes if o["result"] == APPLIED]
-                return {
-                    "failed": True, "changed": bool(done), "changes": outcomes,
-                    "reboot_required": any(o["reboot"] for o in done),
-                    "msg": (f"Writing {change.path}\\{change.name} failed: {error}. {len(done)} of {len(changes)} "
-                            "values were changed before it (see changes); run again to finish."),
-                }
-            # A value already right (the state was read earlier) is reported, not counted as a change.
-            outcomes.append(change_result(change, APPLIED if written.get("changed") else UNCHANGED))
+        # Every value in one call of the batched writer (the same one tls_converge uses); it stops at the
+        # first failure and says which values it changed, so the result says exactly what changed.
+        try:
+            written: dict[str, t.Any] | None = self._execute_module(
+                module_name=WRITE_MODULE, module_args=write_module_args(changes), task_vars=task_vars)
+            lost = None
+        except AnsibleConnectionFailure as err:
+            # Reported as a failure, not unreachable, so the result keeps the list of what changed.
+            written, lost = None, f"the connection to the host was lost ({err}); whether the values were written is unknown"
+        outcomes = outcomes_from_write(changes, written, lost)
         done = [o for o in outcomes if o["result"] == APPLIED]
-        return {"changed": bool(done), "changes": outcomes, "reboot_required": any(o["reboot"] for o in done)}
+        result = {"changed": bool(done), "changes": outcomes, "reboot_required": any(o["reboot"] for o in done)}
+        failed = next((o for o in outcomes if o["result"] == FAILED), None)
+        if failed is not None:
+            result.update(failed=True, msg=(f"Writing {failed['path']}\\{failed['name']} failed: {failed.get('error')}. "
+                                            f"{len(done)} of {len(changes)} values were changed before it (see changes); "
+                                            "run again to finish."))
+        return result

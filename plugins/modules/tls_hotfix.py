@@ -12,7 +12,8 @@ description:
     2012; KB3042058 or KB2919355 for the GCM cipher suites; KB4019276 on Server 2008 SP2) whether it is
     present - listed as installed, carried by a documented superseding update, or proven by file versions
     or the cipher suites it adds. Monthly rollups hide standalone updates, so a missing id alone proves nothing.
-  - Installs the missing ones, from O(source) with M(ansible.windows.win_hotfix) (O(method=msu)) or from the
+  - Installs the missing ones, from O(source) (O(method=msu); expand.exe and dism.exe on Windows 7, 2008 R2 and 2008 SP2,
+    M(ansible.windows.win_hotfix) elsewhere, see the notes) or from the
     host's update server with M(ansible.windows.win_updates) limited to those ids (O(method=windows_update)).
   - On an offline host the updates are recorded in C(tlsready-applied-hotfixes.txt) and added to the
     remediation bundle's C(remediation.cmd); with O(source) the C(.msu) files are copied into the bundle.
@@ -21,6 +22,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - tlsready.windows.policy
+  - tlsready.windows.updates
 options:
   source:
     description:

@@ -11,7 +11,8 @@ description:
   - Reads a backup written by M(tlsready.windows.tls_settings) (option O(tlsready.windows.tls_settings#module:backup))
     and writes every value back as it was; values that were absent before are deleted again.
   - The backup is a plain C(.reg) file, so it can also be imported by hand with C(reg import) on the host.
-  - On a live host each value is written with M(ansible.windows.win_regedit); on an offline host the values are
+  - On a live host every value is written back in one call of M(tlsready.windows.win_tls_write) (an empty REG_MULTI_SZ
+    is written as such); on an offline host the values are
     recorded in the folder's C(tlsready-applied.reg), so the folder again describes the host as it was exported.
   - The whole backup is checked before anything is restored. It must end with the count-and-hash line
     tlsready writes (a backup cut short or edited is refused) and hold only values tlsready manages

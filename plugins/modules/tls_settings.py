@@ -10,9 +10,9 @@ version_added: 0.1.0
 description:
   - Judges the host against O(profile) (see M(tlsready.windows.tls_facts)) and writes only the registry
     values that are not already effectively right. A host that is already right is not changed.
-  - On a live host each value is written with M(ansible.windows.win_regedit), one value per call, and the
-    run stops at the first failure. That costs one round trip per value on a first converge (none on a
-    compliant host) and in return the result says exactly which values were changed and which were not.
+  - On a live host every value is written in one call of M(tlsready.windows.win_tls_write), which stops at the
+    first failure and says which values it changed, so the result says exactly which values were changed and
+    which were not. M(tlsready.windows.tls_converge) does the whole converge in one task.
   - On an offline host the values are recorded in C(tlsready-applied.reg) in the host's folder, and the
     remediation bundle C(remediation/) (C(remediation.reg), C(remediation.cmd)) is rewritten.
   - Does not install updates (see M(tlsready.windows.tls_hotfix)) and does not restart the host.
@@ -63,7 +63,8 @@ notes:
   - Group Policy owned values (WinINet policy, cipher suite order) are reported, never written.
 seealso:
   - module: tlsready.windows.tls_facts
-  - module: ansible.windows.win_regedit
+  - module: tlsready.windows.tls_converge
+  - module: tlsready.windows.win_tls_write
 author:
   - tlsready.windows contributors (@tlsready-windows)
 """

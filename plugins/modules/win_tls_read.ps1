@@ -50,15 +50,16 @@ Function Add-RegistryValue($Key, [string]$KeyPath, [string]$Name) {
     $data = $Key.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
     switch ($kind) {
         # .NET returns REG_DWORD/REG_QWORD signed; the bytes are reinterpreted, not converted.
-        'DWord' { $type = 'dword'; $data = [BitConverter]::ToUInt32([BitConverter]::GetBytes([int32]$data), 0) }
-        'QWord' { $type = 'qword'; $data = [BitConverter]::ToUInt64([BitConverter]::GetBytes([int64]$data), 0) }
+        # .NET returns a value of another size as another type (long, byte[]): reported, never cast.
+        'DWord' { if ($data -isnot [int]) { $problems.Add("$KeyPath\$Name (REG_DWORD of unusual size)"); return }; $type = 'dword'; $data = [BitConverter]::ToUInt32([BitConverter]::GetBytes([int32]$data), 0) }
+        'QWord' { if ($data -isnot [long]) { $problems.Add("$KeyPath\$Name (REG_QWORD of unusual size)"); return }; $type = 'qword'; $data = [BitConverter]::ToUInt64([BitConverter]::GetBytes([int64]$data), 0) }
         'String' { $type = 'sz' }
         'ExpandString' { $type = 'expand_sz' }
         'MultiString' { $type = 'multi_sz'; $data = [string[]]$data }
         'Binary' { $type = 'binary'; $data = ConvertTo-Hex $data }
         'None' { $type = 'none'; $data = ConvertTo-Hex $data }
         default {
-            $problems.Add("$KeyPath\$Name (value type $kind is not read)")
+            $problems.Add("$KeyPath\$Name (unknown value kind $kind, not read)")
             return
         }
     }
@@ -95,7 +96,8 @@ Function Get-HotfixId {
     # CIM first (PowerShell 3.0 and later, 7 included); Get-WmiObject, Windows PowerShell
     # only, when CIM fails. A broken WMI repository makes both throw.
     try {
-        $entries = @(Get-CimInstance -ClassName Win32_QuickFixEngineering -ErrorAction Stop)
+        # A hung WMI provider must not hang the read: CIM gives up after two minutes.
+        $entries = @(Get-CimInstance -ClassName Win32_QuickFixEngineering -OperationTimeoutSec 120 -ErrorAction Stop)
     }
     catch {
         if (-not (Get-Command -Name Get-WmiObject -ErrorAction SilentlyContinue)) { throw }
@@ -105,13 +107,15 @@ Function Get-HotfixId {
 }
 
 Function Get-MachineValue([string]$SubKey, [string]$Name) {
-    $key = $hklm.OpenSubKey($SubKey, $false)
+    try { $key = $hklm.OpenSubKey($SubKey, $false) }
+    catch [System.Security.SecurityException] { $problems.Add("HKLM\$SubKey (access denied)"); return $null }
     if ($null -eq $key) { return $null }
     try { return $key.GetValue($Name, $null) } finally { $key.Close() }
 }
 
 Function Test-MachineKey([string]$SubKey) {
-    $key = $hklm.OpenSubKey($SubKey, $false)
+    try { $key = $hklm.OpenSubKey($SubKey, $false) }
+    catch [System.Security.SecurityException] { $problems.Add("HKLM\$SubKey (access denied)"); return $false }
     if ($null -eq $key) { return $false }
     $key.Close()
     return $true

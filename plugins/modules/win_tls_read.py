@@ -16,9 +16,10 @@ description:
     and judge the result on the controller.
   - Read-only; runs unchanged in check mode.
   - Written for Windows PowerShell 3.0 and later on .NET Framework 4.0, and PowerShell 7. ansible-core 2.16 and later
-    refuse hosts with PowerShell older than 5.1 before any module runs, so with those controllers Windows 7, 8,
-    Server 2008 R2 and 2012 need Windows Management Framework 5.1, and Server 2008 SP2 (which cannot run 5.1) can only
-    be audited offline (see the offline hosts documentation).
+    refuse hosts with PowerShell older than 5.1 before any module runs, so with those controllers Windows 7 SP1,
+    Server 2008 R2 SP1, Windows 8.1, Server 2012 and 2012 R2 need Windows Management Framework 5.1. Windows 7 RTM (no
+    SP1), Windows 8 and Server 2008 SP2 cannot run WMF 5.1 - they can only be audited and remediated offline (see the
+    offline hosts documentation).
 options:
   keys:
     description:
@@ -67,10 +68,13 @@ notes:
     C(facts.unreadable) finding; the read goes on with the other keys.
   - If WMI cannot list the installed updates (C(Get-CimInstance), then C(Get-WmiObject) on Windows PowerShell), RV(hotfixes)
     is empty and the failure is listed in RV(problems).
-  - Registry writes are not this module's job. tlsready writes with M(ansible.windows.win_regedit), one value per call,
-    because it reports each value as changed, failed or not attempted, supports check mode and diff, and is the
-    most used registry writer for Windows in Ansible. A converge of a compliant host makes no write at all, so the
-    extra round trips are paid only on the run that changes values.
+  - Registry writes are not this module's job. tlsready writes every value of a host in one call of
+    M(tlsready.windows.win_tls_write) (why not C(community.windows.win_regmerge) - see M(tlsready.windows.tls_converge)).
+    A converge of a compliant host makes no write at all.
+  - A REG_DWORD or REG_QWORD of another size than 4 or 8 bytes, and a value of a kind the module does not know, are
+    listed in RV(problems) as such (C(REG_DWORD of unusual size), C(unknown value kind ...)), not as an access problem;
+    M(tlsready.windows.tls_converge) then refuses to overwrite that value but still writes the others.
+  - Reading the installed updates through CIM gives up after 120 seconds (a hung WMI provider).
 seealso:
   - module: tlsready.windows.tls_facts
   - module: ansible.windows.win_reg_stat

@@ -1,6 +1,6 @@
 # Copyright (c) tlsready.windows contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Turning planned changes into diffs, registry writes and per-value results (internal use only)."""
+"""Turning planned changes into diffs, win_tls_write arguments and per-value results (internal use only)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,54 @@ def reg_value(change: Change) -> RegValue:
     return RegValue("dword", change.desired)
 
 
-def regedit_args(change: Change) -> dict[str, t.Any]:
-    """Return ansible.windows.win_regedit arguments for one change."""
-    hive, rest = change.path.split("\\", 1)
-    return {"path": f"{hive}:\\{rest}", "name": change.name, "data": change.desired, "type": "dword", "state": "present"}
+WRITE_MODULE = "tlsready.windows.win_tls_write"
+
+
+def write_module_args(changes: t.Sequence[Change]) -> dict[str, t.Any]:
+    """Return the win_tls_write arguments that write every change in one call, in plan order."""
+    return {"values": [{"path": c.path, "name": c.name, "type": "dword", "data": c.desired, "state": "present"}
+                       for c in changes]}
+
+
+def outcomes_from_write(changes: t.Sequence[Change], written: t.Mapping[str, t.Any] | None,
+                        error: str | None = None) -> list[dict[str, t.Any]]:
+    """Return one outcome per change from the win_tls_write result (its ``values`` list, in order).
+
+    A value the module reports ``changed`` or ``failed`` is that; one it did not reach is
+    ``not_attempted``. ``written`` None (the connection was lost) makes the first value ``failed``
+    with ``error``: whether it was written is unknown, and the next read tells.
+    """
+    reported = list((written or {}).get("values") or [])
+    # The failure is the value the module says failed; when none says so, the first one not reached.
+    reported_failure = any(isinstance(i, t.Mapping) and i.get("result") == FAILED for i in reported)
+    outcomes = []
+    for index, change in enumerate(changes):
+        item = reported[index] if index < len(reported) and isinstance(reported[index], t.Mapping) else None
+        if item is None:
+            first_unreached = index == len(reported)
+            failed_here = first_unreached and not reported_failure and (written is None or bool(written.get("failed")))
+            if failed_here:
+                outcomes.append(change_result(change, FAILED, error or str((written or {}).get("msg") or "not written")))
+            else:
+                outcomes.append(change_result(change, NOT_ATTEMPTED))
+            continue
+        result = str(item.get("result", UNCHANGED))
+        if result not in (APPLIED, UNCHANGED, FAILED):
+            result = FAILED
+        outcomes.append(change_result(change, result, str(written.get("msg")) if result == FAILED and written else None))
+    return outcomes
+
+
+def restore_write_args(entries: t.Sequence[t.Any]) -> dict[str, t.Any]:
+    """Return win_tls_write arguments putting back saved values (``_backup.BackupEntry``) in one call.
+
+    An absent value is deleted; every type is written as saved, an empty REG_MULTI_SZ included
+    (win_regedit leaves one unwritten).
+    """
+    values = []
+    for entry in entries:
+        if entry.value is None:
+            values.append({"path": entry.path, "name": entry.name, "state": "absent"})
+        else:
+            values.append({"path": entry.path, "name": entry.name, "state": "present", **entry.value.to_dict()})
+    return {"values": values}

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from ._errors import InputError
 from ._sources import READ_FILES, READ_KEYS
-from ._state import REG_TYPES, HostState, RegValue, parse_version
+from ._state import REG_TYPES, HostState, RegValue, normalize_key, parse_version
 
 _FIELD = "win_tls_read result"
 # HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions ProductType, as Win32_OperatingSystem numbers it.
@@ -108,3 +109,23 @@ def failure_hint(message: str) -> str | None:
             "Connect over HTTP 5985 with message encryption instead (ansible_port: 5985, "
             "ansible_winrm_scheme: http, ansible_winrm_transport: ntlm or kerberos, "
             "ansible_winrm_message_encryption: always); see docs/connecting-to-unremediated-hosts.md.")
+
+
+# win_tls_read's problem for one value it could not read as Windows stores it (not an access problem).
+_VALUE_PROBLEM = re.compile(r"^(HKLM\\.+)\\([^\\]*) \((?:unknown value kind [^)]*|REG_[DQ]WORD of unusual size)\)$")
+
+
+def value_problem(problem: str) -> tuple[str, str] | None:
+    """Return (key, name) when ``problem`` concerns one value only (an unknown kind, an odd size), else None."""
+    match = _VALUE_PROBLEM.match(problem)
+    return (normalize_key(match.group(1)), match.group(2).lower()) if match else None
+
+
+def blocking_problems(problems: t.Sequence[str], targets: t.Iterable[tuple[str, str]]) -> list[str]:
+    """The problems that forbid changing the host: all but those about one value the plan does not touch.
+
+    A value read in a form tlsready does not know cannot be saved exactly in the backup, so it is never
+    overwritten; it does not stop the writes of other values.
+    """
+    touched = {(normalize_key(path), name.lower()) for path, name in targets}
+    return [p for p in problems if value_problem(p) is None or value_problem(p) in touched]

@@ -44,6 +44,10 @@ def host_result(name: str, found: t.Any, var: str = "result") -> tuple[dict[str,
         return None, ("failed", NO_RESULT)
     if found.get("unreachable"):
         return {"host": name, "unreachable": True, "error": str(found.get("error") or found.get("msg") or "unreachable")}, None
+    converge = found.get("converge")
+    if isinstance(converge, t.Mapping) and isinstance(found.get("evaluation"), t.Mapping):
+        # A registered tls_converge result: the verdict after the run and what the run did.
+        found = {**found["evaluation"], "source": (found.get("state") or {}).get("source"), **converge}
     if found.get("failed") and "compliant" not in found:
         return None, ("failed", str(found.get("msg") or "the tlsready task failed on this host"))
     if found.get("skipped"):

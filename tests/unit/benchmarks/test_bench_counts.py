@@ -44,9 +44,11 @@ def test_converge_of_a_converged_host_is_one_read(measured, count, host: str) ->
 
 def test_first_converge_writes_and_verifies(measured, count) -> None:
     calls = [c[0] for c in measured["win7-fresh"]["tlsready"]["first_converge"]]
-    assert calls[0] == calls[-1] == count.READ and calls.count(count.READ) == 2
-    # KB3140245, KB3042058 and (.NET 3.5 is installed) KB3154518: one find and one install each.
-    assert calls.count(count.HOTFIX) == calls.count(count.FIND) == 3 and count.REGEDIT in calls
+    # Read, one listing of the share, expand + dism per update (Windows 7 has no DISM module) for
+    # KB3140245, KB3042058 and (.NET 3.5 is installed) KB3154518, one write, verify.
+    assert calls == [count.READ, count.FIND, count.COMMAND, count.COMMAND, count.COMMAND, count.WRITE, count.READ]
+    find_args = measured["win7-fresh"]["tlsready"]["first_converge"][1][1]
+    assert find_args["get_checksum"] is False and len(find_args["patterns"]) == 3
     assert not measured["win7-fresh"]["compliant_before"] and measured["win7-fresh"]["compliant_after"]
     # Hosts no value or update can fix (lab/README.md) stay non-compliant.
     assert not measured["win10-gpo-broken"]["compliant_after"]

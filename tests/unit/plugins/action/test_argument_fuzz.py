@@ -30,7 +30,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.tlsready.windows.plugins.action import tls_facts, tls_hotfix, tls_report, tls_restore, tls_settings
+from ansible_collections.tlsready.windows.plugins.action import (
+    tls_converge,
+    tls_facts,
+    tls_hotfix,
+    tls_report,
+    tls_restore,
+    tls_settings,
+)
 from ansible_collections.tlsready.windows.plugins.plugin_utils._guards import GUARDS
 from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import PROFILES, SETTINGS_BY_ID
 
@@ -584,7 +591,7 @@ def test_tls_report_refuses_bad_arguments(world: World, data: st.DataObject) -> 
 # ------------------------------------------------------------------ anything goes
 
 PLUGINS = {"tls_facts": tls_facts, "tls_settings": tls_settings, "tls_hotfix": tls_hotfix,
-           "tls_restore": tls_restore, "tls_report": tls_report}
+           "tls_restore": tls_restore, "tls_report": tls_report, "tls_converge": tls_converge}
 
 
 PLAUSIBLE: dict[str, st.SearchStrategy[t.Any]] = {
@@ -593,6 +600,11 @@ PLAUSIBLE: dict[str, st.SearchStrategy[t.Any]] = {
     "pin_explicit": st.sampled_from([True, False, "yes", "maybe"]),
     "accept_risks": st.lists(st.sampled_from([*GUARD_NAMES, "rdp"]), max_size=2),
     "method": st.sampled_from(["msu", "windows_update", "wsus"]),
+    "update_method": st.sampled_from(["msu", "windows_update", "wsus"]),
+    "install_updates": st.booleans(),
+    "reboot": st.sampled_from([True, False, "yes"]),
+    "reboot_timeout": st.sampled_from([1800, 0, -5, "60", "soon"]),
+    "fail_noncompliant": st.booleans(),
     "install": st.booleans(),
     "mode": st.sampled_from(["audit", "converge", "check"]),
     "formats": st.lists(st.sampled_from(["json", "xml", "csv", "html", "pdf"]), max_size=3),
@@ -612,7 +624,7 @@ def any_args(draw: st.DrawFn, module: t.Any, world: World) -> dict[str, t.Any]:
     args: dict[str, t.Any] = {}
     for name in draw(st.lists(st.sampled_from(sorted(spec)), unique=True, max_size=len(spec))):
         kind = spec[name].get("type", "str")
-        plausible = PLAUSIBLE.get(name, paths if kind == "path" or name == "source" else states)
+        plausible = PLAUSIBLE.get(name, paths if kind == "path" or name in ("source", "update_source") else states)
         args[name] = draw(st.one_of(plausible, plausible, JSONISH))
     if draw(st.integers(0, 4)) == 0:
         args[draw(NAMES.filter(lambda n: n not in spec and not n.startswith("_")))] = draw(JSONISH)

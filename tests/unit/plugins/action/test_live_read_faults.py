@@ -65,12 +65,12 @@ def test_access_denied_host_is_judged_unreadable() -> None:
 def test_a_missing_key_takes_the_release_default_and_is_created() -> None:
     read = recorded(os.path.join("lab", "win7-fresh.json"))
     assert WINHTTP in read["missing_keys"]
-    result, calls = run(tls_settings, {}, read, *[{"changed": True}] * 20)
+    result, calls = run(tls_settings, {}, read, {"changed": True, "values": [{"result": "changed"}] * 20})
     assert not result.get("failed"), result
     winhttp = [c for c in result["changes"] if c["path"] == WINHTTP and c["name"] == "DefaultSecureProtocols"]
     assert winhttp and winhttp[0]["before"] is None and winhttp[0]["result"] == "changed"
-    written = [args for name, args in calls.calls if name == "ansible.windows.win_regedit"]
-    assert any(w["path"] == WINHTTP.replace("HKLM", "HKLM:", 1) and w["name"] == "DefaultSecureProtocols" for w in written)
+    (written,) = [args["values"] for name, args in calls.calls if name == "tlsready.windows.win_tls_write"]
+    assert any(w["path"] == WINHTTP and w["name"] == "DefaultSecureProtocols" for w in written)
 
 
 def test_tls_1_0_only_host_is_unreachable_with_the_advice() -> None:

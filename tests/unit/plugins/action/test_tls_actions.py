@@ -164,18 +164,20 @@ class TestLive:
         # Its exported cipher list predates KB3042058: no suite Azure Front Door accepts.
         assert "cipher.no_afd_suite" in {f["id"] for f in result["evaluation"]["findings"]}
 
-    def test_settings_write_each_value_with_win_regedit(self) -> None:
+    def test_settings_write_every_value_in_one_call(self) -> None:
         plan = action(tls_facts, {}, live_connection())
         plan._execute_module = ModuleCalls(load_read_result())
         changes = plan.run(task_vars={})["evaluation"]["changes"]
         plugin = action(tls_settings, {}, live_connection())
-        plugin._execute_module = ModuleCalls(load_read_result(), *([{"changed": True}] * len(changes)))
+        values = [{"path": c["path"], "name": c["name"], "result": "changed"} for c in changes]
+        plugin._execute_module = ModuleCalls(load_read_result(), {"changed": True, "values": values})
         result = plugin.run(task_vars={})
         writes = plugin._execute_module.calls[1:]
-        assert [call[0] for call in writes] == ["ansible.windows.win_regedit"] * len(changes)
-        assert writes[0][1] == {"path": r"HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols"
-                                        r"\TLS 1.2\Client", "name": "DisabledByDefault", "data": 0, "type": "dword",
-                                "state": "present"}
+        assert [call[0] for call in writes] == ["tlsready.windows.win_tls_write"]
+        assert writes[0][1]["values"][0] == {"path": r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"
+                                                     r"\Protocols\TLS 1.2\Client", "name": "DisabledByDefault", "data": 0,
+                                             "type": "dword", "state": "present"}
+        assert len(writes[0][1]["values"]) == len(changes)
         assert result["changed"] and result["reboot_required"]
 
     def test_passing_state_skips_the_read(self) -> None:
@@ -187,22 +189,30 @@ class TestLive:
         assert plugin.run(task_vars={})["changed"]
         assert plugin._execute_module.calls == []
 
-    @pytest.mark.parametrize("fault, text", [
-        ({"failed": True, "msg": "Access is denied"}, "Access is denied"),
-        (AnsibleConnectionFailure("winrm: connection reset"), "whether this value was written is unknown"),
-    ])
-    def test_a_fault_half_way_says_exactly_what_changed(self, fault: t.Any, text: str) -> None:
+    def test_a_fault_half_way_says_exactly_what_changed(self) -> None:
+        plan = action(tls_facts, {}, live_connection())
+        plan._execute_module = ModuleCalls(load_read_result())
+        changes = plan.run(task_vars={})["evaluation"]["changes"]
+        values = [{"path": c["path"], "name": c["name"], "result": r} for c, r in zip(changes, ("changed", "changed", "failed"))]
+        fault = {"failed": True, "changed": True, "values": values, "msg": "Writing it failed: Access is denied"}
         plugin = action(tls_settings, {}, live_connection())
-        plugin._execute_module = ModuleCalls(load_read_result(), {"changed": True}, {"changed": True}, fault)
+        plugin._execute_module = ModuleCalls(load_read_result(), fault)
         result = plugin.run(task_vars={})
         assert result["failed"] and result["changed"]
         outcomes = [c["result"] for c in result["changes"]]
         assert outcomes[:3] == ["changed", "changed", "failed"]
         assert set(outcomes[3:]) == {"not_attempted"} and len(outcomes) == 11
-        assert text in result["changes"][2]["error"]
-        assert result["msg"].startswith(r"Writing HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion"
-                                        r"\Internet Settings\WinHttp\DefaultSecureProtocols failed")
+        assert "Access is denied" in result["changes"][2]["error"]
+        assert result["msg"].startswith(r"Writing HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion\Internet Settings"
+                                        r"\WinHttp\DefaultSecureProtocols failed")
         assert "2 of 11 values were changed before it" in result["msg"]
+
+    def test_a_lost_connection_during_the_write_is_a_failure_not_unreachable(self) -> None:
+        plugin = action(tls_settings, {}, live_connection())
+        plugin._execute_module = ModuleCalls(load_read_result(), AnsibleConnectionFailure("winrm: connection reset"))
+        result = plugin.run(task_vars={})
+        assert result["failed"] and "whether the values were written is unknown" in result["changes"][0]["error"]
+        assert "0 of 11 values were changed before it" in result["msg"]
 
     def test_read_failure_with_old_tls_gets_connection_advice(self) -> None:
         plugin = action(tls_facts, {}, live_connection())
@@ -228,27 +238,30 @@ class TestLive:
 
     def test_hotfix_installs_from_msu_files(self) -> None:
         plugin = action(tls_hotfix, {"source": r"\\files\msu"}, live_connection())
-        found = {"files": [{"path": r"\\files\msu\windows6.1-kb3140245-x64_5b06.msu"}]}
-        plugin._execute_module = ModuleCalls(load_read_result(), found, {"changed": True, "reboot_required": True},
-                                             {"files": [{"path": r"\\files\msu\windows6.1-kb3042058-x64.msu"}]},
-                                             {"changed": True, "reboot_required": True},
-                                             {"files": [{"path": r"\\files\msu\windows6.1-kb3154518-x64.msu"}]},
-                                             {"changed": True, "reboot_required": True})
+        found = {"files": [{"path": r"\\files\msu\windows6.1-kb3140245-x64_5b06.msu"},
+                           {"path": r"\\files\msu\windows6.1-kb3042058-x64.msu"},
+                           {"path": r"\\files\msu\windows6.1-kb3154518-x64.msu"}]}
+        plugin._execute_module = ModuleCalls(load_read_result(), found, {"rc": 3010, "stdout": "", "stderr": ""},
+                                             {"rc": 0, "stdout": "", "stderr": ""}, {"rc": 0, "stdout": "", "stderr": ""})
         result = plugin.run(task_vars={})
         assert result["installed"] == ["KB3140245", "KB3042058", "KB3154518"] and result["reboot_required"]
-        assert plugin._execute_module.calls[1] == ("ansible.windows.win_find",
-                                                   {"paths": [r"\\files\msu"], "patterns": ["windows6.1-kb3140245-x64*.msu"]})
-        assert plugin._execute_module.calls[2][1] == {"hotfix_kb": "KB3140245", "state": "present",
-                                                      "source": r"\\files\msu\windows6.1-kb3140245-x64_5b06.msu"}
+        assert plugin._execute_module.calls[1] == ("ansible.windows.win_find", {
+            "paths": [r"\\files\msu"], "patterns": ["windows6.1-kb3140245-x64*.msu", "windows6.1-kb3042058-x64*.msu",
+                                        "windows6.1-kb3154518-x64*.msu"],
+            "get_checksum": False})
+        # Windows 7 has no DISM PowerShell module: expand.exe + dism.exe through win_command, not win_hotfix.
+        assert plugin._execute_module.calls[2][0] == "ansible.windows.win_command"
+        assert r'"\\files\msu\windows6.1-kb3140245-x64_5b06.msu"' in plugin._execute_module.calls[2][1]["cmd"]
 
     def test_hotfix_without_its_file_fails_saying_what_was_installed(self) -> None:
         plugin = action(tls_hotfix, {"source": r"\\files\msu"}, live_connection())
-        plugin._execute_module = ModuleCalls(load_read_result(), {"files": [{"path": "a.msu"}]}, {"changed": True},
-                                             {"files": []})
+        plugin._execute_module = ModuleCalls(load_read_result(), {"files": [{"path": "windows6.1-kb3140245-x64.msu"}]},
+                                             {"rc": 0, "stdout": "", "stderr": ""})
         result = plugin.run(task_vars={})
         assert result["failed"] and result["installed"] == ["KB3140245"]
         assert result["missing"] == ["KB3042058", "KB3154518"]
         assert "no file matching windows6.1-kb3042058-x64*.msu" in result["msg"]
+        assert "Installed before the failure: KB3140245" in result["msg"]
 
     def test_hotfix_without_source_is_refused(self) -> None:
         plugin = action(tls_hotfix, {}, live_connection())

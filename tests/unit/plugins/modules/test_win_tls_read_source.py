@@ -153,3 +153,45 @@ def test_script_is_short_and_balanced() -> None:
     code = re.sub(r"'[^'\n]*'", "''", code)
     for opening, closing in ("{}", "()", "[]"):
         assert code.count(opening) == code.count(closing), opening + closing
+
+
+# ---------------------------------------------------------------------------- faults the read survives
+
+
+def function_body(name: str) -> str:
+    start = SCRIPT.index(f"Function {name}")
+    return SCRIPT[start:SCRIPT.index("\n}\n", start)]
+
+
+def test_a_dword_or_qword_of_another_size_is_reported_not_cast() -> None:
+    # .NET returns such a value as another type; [int32]/[int64] of it would throw and fail the whole read.
+    for kind, dotnet, cast in (("DWord", "[int]", "[int32]$data"), ("QWord", "[long]", "[int64]$data")):
+        branch = SCRIPT[SCRIPT.index(f"'{kind}' {{"):]
+        assert branch.index(f"$data -isnot {dotnet}") < branch.index(cast), kind
+        assert f"REG_{kind.upper()} of unusual size" in branch.split("\n", 1)[0]
+
+
+def test_an_unknown_value_kind_is_named_as_such_not_as_access_denied() -> None:
+    default = SCRIPT[SCRIPT.index("        default {"):]
+    default = default[:default.index("\n        }")]
+    assert "unknown value kind $kind" in default and "access" not in default.lower()
+
+
+@pytest.mark.parametrize("name", ["Get-MachineValue", "Test-MachineKey"])
+def test_the_small_readers_catch_access_errors(name: str) -> None:
+    body = function_body(name)
+    assert body.index("catch [System.Security.SecurityException]") > body.index("try { $key = $hklm.OpenSubKey(")
+    assert "(access denied)" in body
+
+
+def test_the_update_list_has_a_wmi_timeout() -> None:
+    assert re.search(r"Get-CimInstance -ClassName Win32_QuickFixEngineering -OperationTimeoutSec \d+", SCRIPT)
+
+
+def test_value_problems_are_understood_by_the_controller() -> None:
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._live import value_problem
+
+    for suffix in ("unknown value kind Unknown, not read", "REG_DWORD of unusual size", "REG_QWORD of unusual size"):
+        assert suffix in SCRIPT.replace("$kind", "Unknown")
+        assert value_problem(rf"HKLM\SOFTWARE\X\Name ({suffix})") == (r"HKLM\SOFTWARE\X", "name")
+    assert value_problem(r"HKLM\SOFTWARE\X (access denied)") is None

@@ -1,0 +1,231 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+from ansible.errors import AnsibleConnectionFailure
+
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
+    POLICY_SPEC,
+    TlsActionBase,
+    unreadable_message,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
+    APPLIED,
+    WOULD_CHANGE,
+    WRITE_MODULE,
+    change_diff,
+    change_result,
+    outcomes_from_write,
+    reg_value,
+    write_module_args,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import backup_file, check_backup_path, save_backup
+from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, commit_offline
+from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError, TlsReadyError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
+from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
+from ansible_collections.tlsready.windows.plugins.plugin_utils._live import blocking_problems
+from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes
+from ansible_collections.tlsready.windows.plugins.plugin_utils._result import HostResult
+from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
+from ansible_collections.tlsready.windows.plugins.plugin_utils._updates import UPDATES, UpdateOutcome, install_msu, judge_windows_update
+
+REBOOT = "ansible.windows.win_reboot"
+UPDATE_SPEC: dict[str, dict[str, t.Any]] = {
+    "install_updates": {"type": "bool", "default": True},
+    "update_method": {"type": "str", "choices": ["msu", "windows_update"], "default": "msu"},
+    # A URL may carry a token, a share a user:password@: never shown (see TlsActionBase.run).
+    "update_source": {"type": "str", "no_log": True},
+}
+
+
+class ActionModule(TlsActionBase):
+    """Converge a host in one task: read, judge, guard, back up, install, write, restart, verify."""
+
+    ARGUMENT_SPEC = {
+        **POLICY_SPEC,
+        **UPDATE_SPEC,
+        "backup": {"type": "path"},
+        "backup_dir": {"type": "path"},
+        "reboot": {"type": "bool", "default": False},
+        "reboot_timeout": {"type": "int", "default": 1800},
+        "fail_noncompliant": {"type": "bool", "default": False},
+    }
+    # Whether the updates installed in this run need a restart (set by the install step).
+    _updates_need_restart = False
+
+    def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        # <backup_dir>/<inventory_hostname>.reg, refused when the host name would leave the folder.
+        args["backup"] = backup_file(args["backup"], args["backup_dir"], str(task_vars.get("inventory_hostname", "")))
+        if args["backup"]:
+            # Checked first, in check mode too: a run that could not save the previous values must not start.
+            check_backup_path(args["backup"])
+        if args["reboot_timeout"] <= 0:
+            raise InputError("reboot_timeout", f"must be a positive number of seconds; got {args['reboot_timeout']}")
+        folder = self._tls_offline_folder()
+        state = self._tls_state(args, task_vars)
+        before = self._tls_evaluate(state, args)
+        host = HostResult(state, before, converged=True)
+        if not before.release["supported"]:
+            return self._finish(host, args)
+        if before.blocked:
+            guards = {f"guard.{g}" for g in before.blocked}
+            host.error = f"Nothing was changed on {state.hostname or 'the host'}: " + " ".join(
+                f.message for f in before.findings if f.id in guards)
+            return host.to_result()
+        changes = before.changes
+        missing = self._to_install(before, args, folder)
+        blocking = blocking_problems(state.problems, [(c.path, c.name) for c in changes])
+        if (changes or missing) and blocking:
+            host.error = unreadable_message(dataclasses.replace(state, problems=blocking))
+            return host.to_result()
+        # The catalogue entry the verdict used: a built-in release or one of extra_releases.
+        release = t.cast(Release, before.catalogue_release)
+        kbs = [v.hotfix.kb for v in missing]
+        if folder is not None and args["update_source"] and kbs:
+            # Before anything is recorded: a source without the files must leave the folder as it was.
+            check_msu_source(args["update_source"], release, state.architecture,
+                             list(dict.fromkeys(read_recorded_hotfixes(folder) + kbs)))
+        host.diff = change_diff(changes) if changes else None
+        if self._task.check_mode:
+            host.changes = [change_result(c, WOULD_CHANGE) for c in changes]
+            host.installed_hotfixes = kbs
+            host.restart_pending = bool(kbs) or any(c.reboot for c in changes)
+            return self._finish(host, args)
+        if not changes and not kbs:
+            return self._finish(host, args)
+        if changes and args["backup"]:
+            # Saved before the first change, so a failure half way can still be undone.
+            save_backup(args["backup"], state, changes)
+        if folder is not None:
+            self._apply_offline(host, folder, release, changes, kbs, args["update_source"])
+        else:
+            self._apply_live(host, release, changes, missing, args, task_vars)
+        needs_restart = bool(host.installed_hotfixes) and self._updates_need_restart or any(
+            c["result"] == APPLIED and c["reboot"] for c in host.changes)
+        if needs_restart and args["reboot"] and folder is None and not host.failed:
+            self._restart(host, args, task_vars)
+        host.restart_pending = needs_restart and not host.rebooted
+        if host.changed and not host.failed:
+            self._verify(host, args, task_vars)
+        return self._finish(host, args)
+
+    def _to_install(self, evaluation: Evaluation, args: dict[str, t.Any], folder: str | None) -> list[HotfixVerdict]:
+        """The missing updates this run installs; none on a live host asked for msu without a source."""
+        if not args["install_updates"]:
+            return []
+        if folder is None and args["update_method"] == "msu" and not args["update_source"]:
+            return []
+        return [v for v in evaluation.hotfixes if v.missing]
+
+    def _apply_offline(self, host: HostResult, folder: str, release: Release, changes: list[Change],
+                       kbs: list[str], source: str | None) -> None:
+        # One crash-consistent commit: the bundle is rendered from the validated record, the record
+        # is written last (_bundle.commit_offline). The .msu files are copied only along with updates
+        # recorded now (their source was checked first).
+        host.files = commit_offline(folder, host.state.hostname, release, host.state.architecture,
+                                    [(c.path, c.name, reg_value(c)) for c in changes], kbs,
+                                    msu_source=source if kbs else None)
+        host.installed_hotfixes = list(kbs)
+        host.changes = [change_result(c, APPLIED) for c in changes]
+        self._updates_need_restart = bool(kbs)
+
+    def _apply_live(self, host: HostResult, release: Release, changes: list[Change], missing: list[HotfixVerdict],
+                    args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
+        if missing:
+            outcome = self._install_updates(release, host.state, missing, args, task_vars)
+            host.installed_hotfixes = outcome.installed
+            host.warnings.extend(outcome.warnings)
+            self._updates_need_restart = outcome.reboot_required
+            if outcome.failed:
+                host.changes = [change_result(c, "not_attempted") for c in changes]
+                host.error = self._failure(host, f"Installing the updates failed: {outcome.error}.")
+                return
+        if not changes:
+            return
+        try:
+            written: dict[str, t.Any] | None = self._execute_module(
+                module_name=WRITE_MODULE, module_args=write_module_args(changes), task_vars=task_vars)
+            lost = None
+        except AnsibleConnectionFailure as err:
+            written, lost = None, f"the connection to the host was lost ({err}); whether the values were written is unknown"
+        host.changes = outcomes_from_write(changes, written, lost)
+        if written is None or written.get("failed"):
+            why = lost or str(written.get("msg") if written else "")
+            host.error = self._failure(host, f"Writing the registry values failed: {why}.")
+
+    def _install_updates(self, release: Release, state: HostState, missing: list[HotfixVerdict],
+                         args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> UpdateOutcome:
+        def run(module: str, module_args: dict[str, t.Any]) -> dict[str, t.Any]:
+            try:
+                return self._quiet_module(module, module_args, task_vars)
+            except AnsibleConnectionFailure as err:
+                # A failure, not unreachable, so the list of what was installed before it is kept.
+                return {"failed": True, "msg": f"the connection to the host was lost ({err}); whether it finished is unknown"}
+
+        if args["update_method"] == "msu":
+            return install_msu(run, missing, release, state.architecture, args["update_source"])
+        kbs = [v.hotfix.kb for v in missing]
+        done = self._run_action(UPDATES, {"accept_list": kbs, "category_names": ["*"], "reboot": False}, task_vars)
+        return judge_windows_update(kbs, done)
+
+    def _quiet_module(self, module: str, module_args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Run a module with no_log on the host, so the update source is not in its event log ("Invoked with")."""
+        no_log = self._task.no_log
+        self._task.no_log = True
+        try:
+            return t.cast(t.Dict[str, t.Any], self._execute_module(module_name=module, module_args=module_args,
+                                                                   task_vars=task_vars))
+        finally:
+            self._task.no_log = no_log
+
+    def _run_action(self, name: str, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Run another action plugin (win_reboot, win_updates) through the action loader, as a task would."""
+        task = self._task.copy()
+        task.args = args
+        action = self._shared_loader_obj.action_loader.get(
+            name, task=task, connection=self._connection, play_context=self._play_context,
+            loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj,
+        )
+        return t.cast(t.Dict[str, t.Any], action.run(task_vars=task_vars))
+
+    def _restart(self, host: HostResult, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
+        done = self._run_action(REBOOT, {"reboot_timeout": args["reboot_timeout"],
+                                         "msg": "Restarting to apply TLS 1.2 changes (tlsready.windows)"}, task_vars)
+        if done.get("failed"):
+            host.error = self._failure(host, f"Restart for the TLS changes failed: {done.get('msg', 'no message')}.")
+        else:
+            host.rebooted = True
+
+    def _verify(self, host: HostResult, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
+        try:
+            state = self._tls_state({}, task_vars)
+        except (AnsibleConnectionFailure, TlsReadyError) as err:
+            host.error = self._failure(host, f"Reading the host again to verify failed: {err}.")
+            return
+        host.before, host.state = host.evaluation, state
+        host.evaluation = self._tls_evaluate(state, args)
+
+    @staticmethod
+    def _failure(host: HostResult, what: str) -> str:
+        values = host.changed_values()
+        done = f" Changed before the failure: {', '.join(values) if values else 'no registry value'}"
+        if host.installed_hotfixes:
+            done += f"; updates installed: {', '.join(host.installed_hotfixes)}"
+        return (f"{what}{done}. Restart the host if it did not restart, then run the converge again to finish: "
+                "values already right are not written again.")
+
+    def _finish(self, host: HostResult, args: dict[str, t.Any]) -> dict[str, t.Any]:
+        result = host.to_result()
+        verdict = host.evaluation
+        if (args["fail_noncompliant"] and not host.failed and not self._task.check_mode
+                and not verdict.compliant and not host.restart_pending):
+            errors = " | ".join(f.message for f in verdict.findings if f.severity == "error")
+            result.update(failed=True, msg=f"{host.state.hostname or 'The host'} is not compliant with profile "
+                                           f"{verdict.profile}: {errors}")
+        return result
