@@ -65,7 +65,7 @@ class TestCsv:
         data = b"\xff\xfe" + (HEADER + "\r\n" + csv_row() + "\r\n").encode("utf-16-le")
         assert parse_systeminfo(data, "systeminfo.csv") == SystemInfo(
             "SRV-01", "Microsoft Windows Server 2012 R2 Standard", (6, 3, 9600), 0, "server", "x64",
-            frozenset({"KB2919355", "KB3000850"}))
+            frozenset({"KB2919355", "KB3000850"}), hotfixes_declared=2, hotfixes_listed=2)
 
     def test_utf8_with_bom_and_a_leading_blank_line(self) -> None:
         data = b"\xef\xbb\xbf\r\n" + csv_file(csv_row())
@@ -95,17 +95,25 @@ class TestCsv:
         err = error(csv_file('"SRV-01","Windows"'))
         assert (err.line, err.detail) == (2, "expected 9 fields like the header row, got 2")
 
-    def test_german_export_names_the_missing_columns(self) -> None:
+    def test_german_export_is_read(self) -> None:
         header = ('"Hostname","Betriebssystemname","Betriebssystemversion","Betriebssystemhersteller",'
                   '"Betriebssystemkonfiguration","Betriebssystem-Buildtyp","Systemtyp","Hotfix(es)","Netzwerkkarte(n)"')
+        info = parse_systeminfo(csv_file(csv_row(config="Mitgliedsserver"), header=header), "s.csv")
+        assert (info.language, info.hostname, info.product_type, info.hotfixes) == (
+            "German", "SRV-01", "server", frozenset({"KB2919355", "KB3000850"}))
+
+    def test_unknown_language_names_what_was_found_and_how_to_collect(self) -> None:
+        header = ",".join(f'"X{n}"' for n in range(9))
         err = error(csv_file(csv_row(), header=header))
-        assert err.detail == (
-            "expected the output of 'systeminfo /fo csv' or 'systeminfo' with English labels; found none of "
-            "'Host Name', 'OS Name', 'OS Version', 'System Type', 'Hotfix(s)' (tlsready reads English systeminfo only)")
+        assert err.detail.startswith("found the labels 'X0', 'X1', 'X2', 'X3', 'X4', 'X5', ... (9 in all), none of "
+                                     "which is a systeminfo label tlsready knows (it reads systeminfo in English, "
+                                     "German, French,")
+        assert "Collect this host with files/collect.cmd" in err.detail
+        assert "English systeminfo only" not in err.detail
 
     def test_one_missing_column_is_named(self) -> None:
-        err = error(csv_file(csv_row(), header=HEADER.replace('"System Type"', '"Systemtyp"')))
-        assert err.detail == "missing the English column(s) 'System Type' (tlsready reads English systeminfo only)"
+        err = error(csv_file(csv_row(), header=HEADER.replace('"System Type"', '"Sys Type"')))
+        assert err.detail.startswith("read as English systeminfo output, but missing 'System Type' (system type)")
 
     def test_csv_module_errors_become_format_errors(self) -> None:
         err = error(csv_file(csv_row(host="x" * 200_000)))
@@ -182,21 +190,36 @@ class TestList:
     def test_server_2008_r2(self) -> None:
         info = parse_systeminfo(LIST.replace("\n", "\r\n").encode("cp437"), "systeminfo.txt")
         assert info == SystemInfo("WS2008R2", "Microsoft Windows Server 2008 R2 Enterprise", (6, 1, 7601), 1,
-                                  "server", "x64", frozenset({"KB2999226", "KB3080079"}))
+                                  "server", "x64", frozenset({"KB2999226", "KB3080079"}), hotfixes_declared=3,
+                                  hotfixes_listed=3)
+        assert info.hotfixes_complete
 
     def test_lf_only_and_no_hotfixes(self) -> None:
         text = LIST.split("Hotfix(s):", maxsplit=1)[0] + "Hotfix(s):                 N/A\n"
         assert parse_systeminfo(text.encode(), "s.txt").hotfixes == frozenset()
 
     def test_missing_label_is_named(self) -> None:
-        text = LIST.replace("OS Version:      ", "Version du syst\u00e8me:")
+        text = LIST.replace("OS Version:      ", "Versionx:        ")
         err = error(text.encode("cp437"), "systeminfo.txt")
-        assert str(err) == ("systeminfo.txt: missing the English label(s) 'OS Version' "
-                            "(tlsready reads English systeminfo only)")
+        assert str(err).startswith("systeminfo.txt: read as English systeminfo output, but missing 'OS Version' "
+                                   "(OS version)")
+
+    def test_a_label_of_another_language_counts_for_its_field(self) -> None:
+        # A partly translated Windows (language pack added later) mixes labels.
+        text = LIST.replace("OS Version:      ", "Version du syst\u00e8me:")
+        assert parse_systeminfo(text.encode("cp850"), "systeminfo.txt").version == (6, 1, 7601)
 
     def test_table_format_is_not_read(self) -> None:
         table = "\r\nHost Name       OS Name\r\n=============== =======\r\nPC-0042         Microsoft Windows 7\r\n"
-        assert "found none of 'Host Name'" in error(table.encode(), "s.txt").detail
+        assert "none of which is a systeminfo label" in error(table.encode(), "s.txt").detail
+
+    def test_windows_xp_lower_case_labels(self) -> None:
+        text = LIST.replace("System Type:", "System type:").replace("OS Name:", "OS name:")
+        assert parse_systeminfo(text.encode("cp437"), "s.txt").architecture == "x64"
+
+    def test_bare_numeric_ids_are_kb_ids(self) -> None:
+        text = LIST.replace("[02]: File 1", "[02]: 982861")
+        assert "KB982861" in parse_systeminfo(text.encode("cp437"), "s.txt").hotfixes
 
     def test_empty_file(self) -> None:
         err = error(b"\r\n\r\n", "s.txt")
