@@ -40,7 +40,8 @@ class ActionModule(TlsActionBase):
             return {"failed": True, "changed": False, "msg": evaluation.findings[0].message,
                     "hotfixes": [], "installed": [], "missing": [], "reboot_required": False}
         release = RELEASES_BY_ID[evaluation.release["id"]]
-        missing = [v for v in evaluation.hotfixes if not v.present]
+        # An update absent from a cut updates list is not proven missing: never installed on that ground.
+        missing = [v for v in evaluation.hotfixes if not v.present and v.absence_proven]
         result: dict[str, t.Any] = {"changed": False, "hotfixes": [v.to_dict() for v in evaluation.hotfixes],
                                     "installed": [], "missing": [v.hotfix.kb for v in missing],
                                     "reboot_required": False}

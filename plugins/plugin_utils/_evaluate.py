@@ -87,7 +87,8 @@ class Evaluation:
 
     @property
     def missing_hotfixes(self) -> list[str]:
-        return [v.hotfix.kb for v in self.hotfixes if not v.present]
+        # An update absent from a cut list is "not proven", never "missing": nothing is planned for it.
+        return [v.hotfix.kb for v in self.hotfixes if not v.present and v.absence_proven]
 
     @property
     def reboot_required(self) -> bool:
@@ -223,6 +224,20 @@ def _effective(default: str, enabled: int | None, disabled_by_default: int | Non
 def _hotfix_finding(verdict: HotfixVerdict, release: Release, state: HostState) -> Finding:
     hotfix = verdict.hotfix
     note = f" Note: {hotfix.note}." if hotfix.note else ""
+    if not verdict.absence_proven:
+        listing = state.provenance
+        return Finding(
+            f"hotfix.{hotfix.kb}.not_proven",
+            ERROR,
+            f"{hotfix.kb} is not proven installed or missing: it {hotfix.purpose}. The updates list "
+            f"({listing.hotfixes}) declares {listing.hotfixes_declared} updates but lists only "
+            f"{listing.hotfixes_listed}, so an update missing from it may still be installed. "
+            f"Evidence: {verdict.evidence}.",
+            "Collect the full list: run files/collect.cmd on the host (it writes hotfixes.csv with wmic qfe or "
+            "PowerShell Get-HotFix, which list every update), or add the output of "
+            "'wmic qfe get HotFixID /format:csv' as hotfixes.csv to the folder; nothing is installed until then."
+            f"{note}",
+        )
     return Finding(
         f"hotfix.{hotfix.kb}.missing",
         ERROR,

@@ -117,6 +117,8 @@ class HotfixVerdict:
     hotfix: Hotfix
     present: bool
     evidence: str
+    # False when the host's updates list is cut (HostState.hotfix_list_incomplete): not proven, not missing.
+    absence_proven: bool = True
 
     def to_dict(self) -> dict[str, t.Any]:
         return {
@@ -124,6 +126,7 @@ class HotfixVerdict:
             "purpose": self.hotfix.purpose,
             "present": self.present,
             "evidence": self.evidence,
+            "absence_proven": self.absence_proven,
         }
 
 
@@ -172,7 +175,7 @@ def check_hotfix(hotfix: Hotfix, release: Release, state: HostState) -> HotfixVe
             suite = sorted(hotfix.suites & set(local))[0]
             return HotfixVerdict(hotfix, True, f"the cipher suite it adds ({suite}) is in the local list")
         reasons.append("its cipher suites are not in the local list" if local is not None else "cipher list not read")
-    return HotfixVerdict(hotfix, False, "; ".join(reasons))
+    return HotfixVerdict(hotfix, False, "; ".join(reasons), absence_proven=not state.hotfix_list_incomplete)
 
 
 def _file_version(state: HostState, suffix: str) -> tuple[int, ...] | None:
