@@ -21,6 +21,7 @@ The folder must then audit exactly like the lab host.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sys
 import types
@@ -33,7 +34,12 @@ from conftest import Wine, windows_path
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = ROOT / "lab" / "hosts"
-sys.path.insert(0, str(ROOT.parents[2]))  # build/ holding ansible_collections/, as make wine-tests runs it
+# The installed collection (make build), as tests/lab uses it; or the checkout's own
+# ansible_collections/ tree when the tests run from a sanity copy.
+for _path in (os.environ.get("TLSREADY_TEST_COLLECTIONS", str(ROOT / "build" / "collections")), str(ROOT.parents[2])):
+    if os.path.isdir(os.path.join(_path, "ansible_collections", "tlsready", "windows")):
+        sys.path.insert(0, _path)
+        break
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate  # noqa: E402
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import load_offline_folder  # noqa: E402
