@@ -126,6 +126,8 @@ def _decode(data: bytes, path: str) -> tuple[dict[str, list[str]], Language | No
         score = _score(table, language)
         if best is None or score > best[0]:
             best = (score, table, language)
+        if score == len(FIELDS):
+            break  # every label found: a later code page cannot do better
     if best is None:  # pragma: no cover - cp850 decodes every byte
         raise ExportFormatError(path, "cannot decode the file in any console code page")
     return best[1], best[2]
