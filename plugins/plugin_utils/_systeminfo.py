@@ -286,7 +286,8 @@ def _service_pack(text: str) -> int:
 
 def product_type(configuration: str, os_name: str) -> str:
     """``client`` or ``server`` from the OS configuration words, else from the product name."""
-    lowered = configuration.casefold()
+    # Turkish "İ" case-folds to "i" plus a combining dot above: drop the dot.
+    lowered = configuration.casefold().replace("\u0307", "")
     if any(word in lowered for word in WORKSTATION_WORDS):
         return "client"
     if any(word in lowered for word in SERVER_WORDS):

@@ -231,3 +231,57 @@ class TestList:
 
     def test_broken_utf16(self) -> None:
         assert "not valid UTF-16 text" in error(b"\xff\xfe" + LIST.encode("utf-16-le") + b"\x00", "s.txt").detail
+
+
+# Fixtures written once by lab/generate.py's localised renderer (labels as real Windows prints
+# them) for the lab's win7-patched host; the English reference is the same host in English.
+LOCALISED = [
+    ("systeminfo-win7sp1-de-cp850.txt", "German"), ("systeminfo-win7sp1-de-utf16.csv", "German"),
+    ("systeminfo-win7sp1-fr-cp850.csv", "French"), ("systeminfo-win7sp1-fr-utf8.txt", "French"),
+    ("systeminfo-win7sp1-ru-cp866.txt", "Russian"), ("systeminfo-win7sp1-ru-cp1251.csv", "Russian"),
+    ("systeminfo-win7sp1-zh-gbk.csv", "Chinese (Simplified)"),
+    ("systeminfo-win7sp1-zh-utf16.txt", "Chinese (Simplified)"),
+]
+
+
+class TestLocalisedFixtures:
+    @pytest.mark.parametrize("name, language", LOCALISED)
+    def test_same_facts_as_english(self, name: str, language: str) -> None:
+        english = parse_systeminfo(fixture("systeminfo-win7sp1-en-reference.csv"), "en.csv")
+        info = parse_systeminfo(fixture(name), name)
+        assert info.language == language
+        assert (info.hostname, info.version, info.service_pack, info.product_type, info.architecture,
+                info.hotfixes, info.hotfixes_declared, info.hotfixes_listed) == (
+            english.hostname, english.version, english.service_pack, english.product_type, english.architecture,
+            english.hotfixes, english.hotfixes_declared, english.hotfixes_listed)
+        assert info.hotfixes_complete
+
+    def test_truncated_list_declares_more_than_it_lists(self) -> None:
+        info = parse_systeminfo(fixture("systeminfo-win7sp1-truncated.txt"), "systeminfo.txt")
+        assert (info.hotfixes_declared, info.hotfixes_listed) == (108, 96)
+        assert not info.hotfixes_complete
+        assert "KB3140245" not in info.hotfixes and "KB3080079" in info.hotfixes
+
+    @pytest.mark.parametrize("language, label, configuration, product_type", [
+        ("Spanish", "Nombre de host", "Estación de trabajo miembro", "client"),
+        ("Italian", "Nome host", "Server membro", "server"),
+        ("Portuguese (Brazil)", "Nome do host", "Estação de trabalho autônoma", "client"),
+        ("Polish", "Nazwa hosta", "Serwer członkowski", "server"),
+        ("Turkish", "Ana Bilgisayar Adı", "Üye İş İstasyonu", "client"),
+        ("Japanese", "ホスト名", "メンバー サーバー", "server"),
+        ("Korean", "호스트 이름", "구성원 워크스테이션", "client"),
+        ("Dutch", "Hostnaam", "Lidserver", "server"),
+    ])
+    def test_other_languages(self, language: str, label: str, configuration: str, product_type: str) -> None:
+        from ansible_collections.tlsready.windows.plugins.plugin_utils._systeminfo_labels import LANGUAGES
+
+        labels = next(lang for lang in LANGUAGES if lang.name == language)
+        assert labels.host_name == label
+        header = ",".join(f'"{x}"' for x in (labels.host_name, labels.os_name, labels.os_version,
+                                             labels.os_configuration, labels.system_type, labels.hotfixes))
+        row = ",".join(f'"{x}"' for x in ("SRV-9", "Microsoft Windows Server 2008 R2", "6.1.7601 Service Pack 1 7601",
+                                          configuration, "x64-based PC", "2 x,[01]: KB3140245,[02]: 982861"))
+        codec = {"Japanese": "cp932", "Korean": "cp949", "Polish": "cp852", "Turkish": "cp857"}.get(language, "cp850")
+        info = parse_systeminfo((header + "\r\n" + row + "\r\n").encode(codec), "s.csv")
+        assert (info.language, info.product_type, info.hotfixes, info.hotfixes_declared) == (
+            language, product_type, frozenset({"KB3140245", "KB982861"}), 2)
