@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LAB = ROOT / "lab" / "hosts"
 # The installed collection (make build), as tests/lab uses it; or the checkout's own
 # ansible_collections/ tree when the tests run from a sanity copy.
-for _path in (os.environ.get("TLSREADY_TEST_COLLECTIONS", str(ROOT / "build" / "collections")), str(ROOT.parents[2])):
+for _path in (os.environ.get("TLSREADY_TEST_COLLECTIONS", str(ROOT / "build" / "collections")),
+              str(ROOT.parent.parent.parent)):
     if os.path.isdir(os.path.join(_path, "ansible_collections", "tlsready", "windows")):
         sys.path.insert(0, _path)
         break

@@ -30,7 +30,8 @@ from conftest import Wine, windows_path
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = ROOT / "lab" / "hosts"
-for _path in (os.environ.get("TLSREADY_TEST_COLLECTIONS", str(ROOT / "build" / "collections")), str(ROOT.parents[2])):
+for _path in (os.environ.get("TLSREADY_TEST_COLLECTIONS", str(ROOT / "build" / "collections")),
+              str(ROOT.parent.parent.parent)):
     if os.path.isdir(os.path.join(_path, "ansible_collections", "tlsready", "windows")):
         sys.path.insert(0, _path)
         break
