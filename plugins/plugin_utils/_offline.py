@@ -25,7 +25,7 @@ from ._regfile import DELETE_KEY, DELETE_VALUE, SET, apply_operations, full_key_
 from ._osidentity import identity_from, parse_reg_query
 from ._qfe import parse_qfe
 from ._state import HostState, Provenance, RegValue, normalize_key
-from ._systeminfo import parse_systeminfo
+from ._systeminfo import SystemInfo, parse_systeminfo
 from ._wmic import parse_file_versions
 
 OFFLINE_APPLIED_REG = "tlsready-applied.reg"
@@ -128,21 +128,21 @@ def _identified_state(
         path = os.path.join(folder, info_name)
         info = parse_systeminfo(_read(path), path)
         files_read.insert(0, path)
+    # Without a registry identity or a qfe list, systeminfo was read above (or the folder refused).
+    sysinfo = t.cast(SystemInfo, info)
     if identity is not None:
         source = f"registry ({by_lower.get(OS_IDENTITY, 'the .reg exports')}, reg query)"
         hostname, os_name, version = identity.hostname, identity.os_name, identity.version
         service_pack, product_type, architecture = identity.service_pack, identity.product_type, identity.architecture
     else:
-        assert info is not None
-        source = f"systeminfo ({info_name}, {info.language})"
-        hostname, os_name, version = info.hostname, info.os_name, info.version
-        service_pack, product_type, architecture = info.service_pack, info.product_type, info.architecture
+        source = f"systeminfo ({info_name}, {sysinfo.language})"
+        hostname, os_name, version = sysinfo.hostname, sysinfo.os_name, sysinfo.version
+        service_pack, product_type, architecture = sysinfo.service_pack, sysinfo.product_type, sysinfo.architecture
     if qfe is not None:
         hotfixes, declared, listed = qfe.hotfixes, None, qfe.rows
         hotfix_source = f"{qfe.tool} ({qfe_name})"
     else:
-        assert info is not None
-        hotfixes, declared, listed = info.hotfixes, info.hotfixes_declared, info.hotfixes_listed
+        hotfixes, declared, listed = sysinfo.hotfixes, sysinfo.hotfixes_declared, sysinfo.hotfixes_listed
         hotfix_source = f"systeminfo ({info_name})"
     return HostState(
         hostname=hostname, os_name=os_name, version=version, service_pack=service_pack, product_type=product_type,

@@ -120,8 +120,8 @@ def identity_from(values: t.Callable[[str, str], RegValue | None]) -> tuple[OsId
     missing: list[str] = []
     hostname = text(COMPUTER_NAME, "ComputerName")
     product = text(CURRENT_VERSION, "ProductName")
-    major, minor = number(CURRENT_VERSION, "CurrentMajorVersionNumber"), number(CURRENT_VERSION,
-                                                                                 "CurrentMinorVersionNumber")
+    major = number(CURRENT_VERSION, "CurrentMajorVersionNumber")
+    minor = number(CURRENT_VERSION, "CurrentMinorVersionNumber")
     if major is None or minor is None:
         # Windows 10 and later keep CurrentVersion at "6.3" for old programs; the numbers above win there.
         legacy = re.fullmatch(r"(\d+)\.(\d+)", text(CURRENT_VERSION, "CurrentVersion") or "")

@@ -246,7 +246,8 @@ def _first(fields: t.Mapping[str, list[str]], field: str) -> str:
 
 
 def _build(fields: t.Mapping[str, list[str]], language: Language | None, path: str) -> SystemInfo:
-    assert language is not None
+    if language is None:  # _recognise has refused the file already
+        raise ExportFormatError(path, "no systeminfo labels found")
     hostname = _first(fields, HOST_NAME)
     if not hostname:
         raise ExportFormatError(path, f"'{language.label(HOST_NAME)}' is empty; expected the computer name")

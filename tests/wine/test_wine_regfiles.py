@@ -91,8 +91,8 @@ def reg_script(generator: types.ModuleType, host_folder: Path, imports: t.Sequen
 
 
 @pytest.mark.parametrize("name", HOSTS)
-def test_remediation_and_backup_reg_files_import_and_round_trip(name: str, wine: Wine, generator: types.ModuleType,
-                                                               tmp_path: Path) -> None:
+def test_remediation_and_backup_reg_files_import_and_round_trip(
+        name: str, wine: Wine, generator: types.ModuleType, tmp_path: Path) -> None:
     host = next(h for h in generator.lab_hosts() if h.name == name)
     original = tmp_path / "original"
     shutil.copytree(LAB / name, original)
