@@ -185,7 +185,7 @@ wine:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wine64 >/dev/null && $(WINE_LOADER) --version; fi
 
 wine-tests: wine build
-	@echo "== wine-tests: Windows programs replaced by Wine's: cmd.exe, reg.exe (import/export), wusa.exe, expand.exe"
+	@echo "== wine-tests: Windows programs replaced by Wine's: cmd.exe, reg.exe (query, import, export), wmic.exe, powershell.exe and systeminfo.exe (Wine stubs: collect.cmd must notice their empty output), wusa.exe, expand.exe"
 	TLSREADY_REQUIRE_WINE=1 python -m pytest tests/wine -q -p no:cacheprovider
 
 # ---------------------------------------------------------------- lab playbooks

@@ -9,13 +9,22 @@ rem  The default folder is %COMPUTERNAME%-tlsready in the current directory.
 rem  Note: an elevated prompt opened from the Start menu starts in
 rem  C:\Windows\System32, so pass a folder such as C:\Temp\%COMPUTERNAME%-tlsready.
 rem
-rem  Only built-in tools are used (systeminfo, reg, wmic); no PowerShell, so it
-rem  runs on Windows 7 SP1 / Server 2008 R2 and later (and on Server 2008 SP2).
-rem  The folder then holds:
-rem      systeminfo.csv     systeminfo /fo csv (OS, build, service pack, updates)
+rem  Only built-in tools are used (reg, wmic, Windows PowerShell, systeminfo),
+rem  so it runs on Windows 7 SP1 / Server 2008 R2 and later (and on Server 2008
+rem  SP2). What it writes does not depend on the display language:
+rem      osidentity.txt     reg query of the OS identity values (name, version,
+rem                         build, service pack, product type, architecture)
+rem      hotfixes.csv       the installed updates: wmic qfe /format:csv or, where
+rem                         WMIC is missing or writes nothing, Windows PowerShell
+rem                         (Get-CimInstance Win32_QuickFixEngineering / Get-HotFix)
+rem      systeminfo.csv     systeminfo /fo csv, only when neither could list the
+rem                         updates or the registry lacked the OS identity
 rem      *.reg              reg export, one file per registry key
-rem      fileversions.csv   wmic ... get Name,Version /format:csv, one run per file
+rem      fileversions.csv   wmic datafile ... get Name,Version /format:csv, one
+rem                         run per file, or PowerShell FileVersionInfo rows
 rem      collect.log        what was exported and what was skipped, and why
+rem  Every step checks what the tool wrote, not only its exit code: a tool that
+rem  "succeeds" and writes nothing (or no header) counts as failed.
 rem  Copy the folder to the controller and point tlsready_offline_path at it.
 rem
 rem  The keys and files below are the lists in
@@ -52,7 +61,12 @@ set "TOOLS=%SystemRoot%\System32"
 if exist "%SystemRoot%\Sysnative\reg.exe" set "TOOLS=%SystemRoot%\Sysnative"
 set "REG=%TOOLS%\reg.exe"
 set "WMIC=%TOOLS%\wbem\WMIC.exe"
+set "PS=%TOOLS%\WindowsPowerShell\v1.0\powershell.exe"
+set "FIND=%TOOLS%\find.exe"
 set "VTMP=%OUT%\wmic-run.tmp"
+rem PowerShell reads its output path from the environment: no quoting of paths
+rem inside the -Command string.
+set "TLSREADY_TMP=%VTMP%"
 
 rem Log lines are written redirection-first: with the redirection at the end, a
 rem digit just before it would be taken as a handle number (echo x 1 redirects
@@ -67,16 +81,103 @@ if not errorlevel 1 goto :elevated
 echo WARNING: not running elevated; some keys may be missing. Use "Run as administrator".
 :elevated
 
-rem --- Operating system, build, service pack and installed updates.
+rem --- Operating system identity from the registry: reg query prints value
+rem names and types untranslated in every display language.
+echo Reading the OS identity from the registry...
+if exist "%OUT%\osidentity.txt" del "%OUT%\osidentity.txt"
+call :identity "HKLM\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName" ComputerName
+call :identity "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" ProductName
+call :identity "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" CurrentVersion
+call :identity "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" CurrentMajorVersionNumber
+call :identity "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" CurrentMinorVersionNumber
+call :identity "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" CurrentBuildNumber
+call :identity "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" CSDVersion
+call :identity "HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions" ProductType
+call :identity "HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment" PROCESSOR_ARCHITECTURE
+set "NEED_SYSTEMINFO=0"
+if not exist "%OUT%\osidentity.txt" goto :identity_incomplete
+"%FIND%" "ProductType" "%OUT%\osidentity.txt" >nul 2>&1
+if errorlevel 1 goto :identity_incomplete
+"%FIND%" "CurrentBuildNumber" "%OUT%\osidentity.txt" >nul 2>&1
+if errorlevel 1 goto :identity_incomplete
+>>"%LOG%" echo wrote osidentity.txt
+goto :identity_done
+:identity_incomplete
+>>"%LOG%" echo FAILED: the registry did not give the whole OS identity; systeminfo will be read too
+set "NEED_SYSTEMINFO=1"
+:identity_done
+
+rem --- Installed updates: wmic qfe first (never translated, never cut), then
+rem Windows PowerShell. "find" on what "type" prints checks for the header:
+rem type turns UTF-16 into text find can search.
+echo Listing the installed updates...
+if exist "%OUT%\hotfixes.csv" del "%OUT%\hotfixes.csv"
+if exist "%VTMP%" del "%VTMP%"
+if not exist "%WMIC%" goto :qfe_no_wmic
+rem The very first WMIC run on a machine prints "Please wait while WMIC is being
+rem installed": do it once here, output discarded, so it never reaches a csv.
+rem "<nul": WMIC reads its standard input and can hang forever in scripts run by
+rem agents or scheduled tasks unless that input is empty.
+"%WMIC%" os get Caption <nul >nul 2>&1
+"%WMIC%" qfe get HotFixID,InstalledOn /format:csv <nul >"%VTMP%" 2>>"%LOG%"
+call :has_header "HotFixID"
+if "%HEADER%"=="1" goto :qfe_wmic_done
+rem On Windows 7 / 2008 R2 with a non-English system locale, /format:csv fails
+rem with "Invalid XSL format (or) file name": name the en-US stylesheet instead.
+"%WMIC%" qfe get HotFixID,InstalledOn /format:"%SystemRoot%\System32\wbem\en-US\csv" <nul >"%VTMP%" 2>>"%LOG%"
+call :has_header "HotFixID"
+if "%HEADER%"=="1" goto :qfe_wmic_done
+>>"%LOG%" echo FAILED: wmic qfe wrote no update list
+goto :qfe_powershell
+:qfe_no_wmic
+>>"%LOG%" echo skipped wmic qfe: WMIC.exe is not installed
+goto :qfe_powershell
+:qfe_wmic_done
+move /y "%VTMP%" "%OUT%\hotfixes.csv" >nul
+>>"%LOG%" echo wrote hotfixes.csv with wmic qfe
+goto :qfe_done
+:qfe_powershell
+if not exist "%PS%" goto :qfe_no_powershell
+rem Get-CimInstance needs PowerShell 3.0; Windows 7 without WMF has 2.0 and
+rem Get-HotFix. Both read Win32_QuickFixEngineering.
+"%PS%" -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; if (Get-Command -Name Get-CimInstance -ErrorAction SilentlyContinue) { $q = Get-CimInstance -ClassName Win32_QuickFixEngineering } else { $q = Get-HotFix }; $q | Select-Object -Property CSName,Description,HotFixID,InstalledBy,InstalledOn | ConvertTo-Csv -NoTypeInformation | Out-File -FilePath $env:TLSREADY_TMP -Encoding Unicode" <nul >nul 2>>"%LOG%"
+call :has_header "HotFixID"
+if "%HEADER%"=="1" goto :qfe_powershell_done
+>>"%LOG%" echo FAILED: PowerShell wrote no update list
+goto :qfe_failed
+:qfe_no_powershell
+>>"%LOG%" echo skipped PowerShell: powershell.exe is not installed
+goto :qfe_failed
+:qfe_powershell_done
+move /y "%VTMP%" "%OUT%\hotfixes.csv" >nul
+>>"%LOG%" echo wrote hotfixes.csv with PowerShell
+goto :qfe_done
+:qfe_failed
+set "NEED_SYSTEMINFO=1"
+:qfe_done
+if exist "%VTMP%" del "%VTMP%"
+
+rem --- systeminfo, the last resort: its labels follow the display language and
+rem its update list can be cut; tlsready reads it only for what is missing above.
+if exist "%OUT%\systeminfo.csv" del "%OUT%\systeminfo.csv"
+if not "%NEED_SYSTEMINFO%"=="1" goto :systeminfo_done
 echo Collecting systeminfo (this can take a minute)...
 rem Plain goto instead of ( ) blocks throughout: a ")" inside an expanded path
 rem (C:\Program Files (x86)\...) would end a block early.
 "%TOOLS%\systeminfo.exe" /fo csv >"%OUT%\systeminfo.csv" 2>>"%LOG%"
 if errorlevel 1 goto :systeminfo_failed
+set "SIZE=0"
+for %%A in ("%OUT%\systeminfo.csv") do set "SIZE=%%~zA"
+if "%SIZE%"=="0" goto :systeminfo_empty
 >>"%LOG%" echo wrote systeminfo.csv
+goto :systeminfo_done
+:systeminfo_empty
+>>"%LOG%" echo FAILED: systeminfo wrote nothing
+del "%OUT%\systeminfo.csv"
 goto :systeminfo_done
 :systeminfo_failed
 >>"%LOG%" echo FAILED: systeminfo returned an error
+if exist "%OUT%\systeminfo.csv" del "%OUT%\systeminfo.csv"
 :systeminfo_done
 
 rem --- Registry: one "reg export" per key, one file per key. reg export always
@@ -103,20 +204,12 @@ rem --- File versions: the evidence that an update is installed even when a
 rem later rollup replaced its entry in the update list.
 echo Reading file versions...
 if exist "%OUT%\fileversions.csv" del "%OUT%\fileversions.csv"
-rem WMIC is an optional feature on new Windows 11 builds: without it tlsready
-rem judges by the update list alone.
-if not exist "%WMIC%" goto :no_wmic
-rem The very first WMIC run on a machine prints "Please wait while WMIC is being
-rem installed": do it once here, output discarded, so it never reaches the csv.
-"%WMIC%" os get Caption <nul >nul 2>&1
+rem WMIC is an optional feature on new Windows 11 builds: without it (or when it
+rem writes nothing) Windows PowerShell reads the version of each file.
 call :version "%SystemRoot%\System32\winhttp.dll"
 call :version "%SystemRoot%\System32\webio.dll"
 call :version "%SystemRoot%\System32\schannel.dll"
 call :version "%SystemRoot%\SysWOW64\winhttp.dll"
-goto :files_done
-:no_wmic
->>"%LOG%" echo skipped file versions: WMIC.exe is not installed
-:files_done
 if exist "%VTMP%" del "%VTMP%"
 
 >>"%LOG%" echo done
@@ -134,6 +227,35 @@ rem ==========================================================================
 rem :export KEY FILE SCOPE - export KEY to FILE in the output folder, or log why
 rem not. SCOPE is "all" or "x64" (64-bit Windows only).
 rem ==========================================================================
+rem ==========================================================================
+rem :identity KEY VALUE - append "reg query KEY /v VALUE" to osidentity.txt.
+rem A value that does not exist (CurrentMajorVersionNumber before Windows 10,
+rem CSDVersion without a service pack) is only logged.
+rem ==========================================================================
+:identity
+rem Through a temporary file, appended only on success: Wine's reg.exe prints
+rem its "not found" message on standard output (Windows' on standard error).
+"%REG%" query "%~1" /v %2 >"%VTMP%" 2>nul
+if errorlevel 1 goto :identity_missing
+type "%VTMP%" >>"%OUT%\osidentity.txt"
+goto :eof
+:identity_missing
+>>"%LOG%" echo skipped %~1 %2: value not found
+goto :eof
+
+
+rem ==========================================================================
+rem :has_header NAME - HEADER=1 when the tool output in VTMP holds NAME.
+rem Catches a tool that exits 0 and writes nothing or only an error.
+rem ==========================================================================
+:has_header
+set "HEADER=0"
+if not exist "%VTMP%" goto :eof
+type "%VTMP%" | "%FIND%" "%~1" >nul 2>&1
+if not errorlevel 1 set "HEADER=1"
+goto :eof
+
+
 :export
 rem A file left by an earlier run must not outlive a key that is gone now.
 if exist "%OUT%\%~2" del "%OUT%\%~2"
@@ -175,18 +297,25 @@ rem WQL string literals need every backslash doubled: C:\\Windows\\System32\\...
 set "VQ=%VF:\=\\%"
 rem Each run goes to a temporary file first: it is appended only once it holds
 rem the "Node,Name,Version" header, so a failed run leaves no garbage behind.
-rem "<nul": WMIC reads its standard input and can hang forever in scripts run by
-rem agents or scheduled tasks unless that input is empty.
+if exist "%VTMP%" del "%VTMP%"
+if not exist "%WMIC%" goto :version_powershell
 "%WMIC%" datafile where "name='%VQ%'" get Name,Version /format:csv <nul >"%VTMP%" 2>>"%LOG%"
-rem "type" turns wmic's UTF-16 output into text that find.exe can search.
-type "%VTMP%" | "%TOOLS%\find.exe" /i "Node," >nul
-if not errorlevel 1 goto :version_append
-rem On Windows 7 / 2008 R2 with a non-English system locale, /format:csv fails
-rem with "Invalid XSL format (or) file name": name the en-US stylesheet instead.
+call :has_header "Node,"
+if "%HEADER%"=="1" goto :version_append
 "%WMIC%" datafile where "name='%VQ%'" get Name,Version /format:"%SystemRoot%\System32\wbem\en-US\csv" <nul >"%VTMP%" 2>>"%LOG%"
-type "%VTMP%" | "%TOOLS%\find.exe" /i "Node," >nul
-if not errorlevel 1 goto :version_append
+call :has_header "Node,"
+if "%HEADER%"=="1" goto :version_append
 >>"%LOG%" echo FAILED: wmic could not read the version of %VF%
+:version_powershell
+if not exist "%PS%" goto :version_failed
+rem The same Node,Name,Version rows as wmic, from the file's version resource.
+set "TLSREADY_FILE=%VF%"
+"%PS%" -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; $p = $env:TLSREADY_FILE; $v = [Diagnostics.FileVersionInfo]::GetVersionInfo($p); @('Node,Name,Version', ('{0},{1},{2}.{3}.{4}.{5}' -f $env:COMPUTERNAME, $p, $v.FileMajorPart, $v.FileMinorPart, $v.FileBuildPart, $v.FilePrivatePart)) | Out-File -FilePath $env:TLSREADY_TMP -Encoding Unicode" <nul >nul 2>>"%LOG%"
+call :has_header "Node,"
+if "%HEADER%"=="1" goto :version_append
+>>"%LOG%" echo FAILED: PowerShell could not read the version of %VF%
+:version_failed
+>>"%LOG%" echo FAILED: could not read the version of %VF%
 goto :eof
 :version_append
 rem copy /b joins the bytes unchanged: each run keeps its own UTF-16 byte order

@@ -435,6 +435,11 @@ class Host:
     list_format: bool = False  # systeminfo.txt (list) instead of systeminfo.csv
     utf8_files: tuple[str, ...] = ()  # .reg files re-saved as UTF-8 by the admin
     collect_log: bool = True  # False: the admin exported by hand, no collect.log
+    # Issue 15 (see the "localised and language-independent hosts" block below):
+    language: str = "English"  # systeminfo display language (a key of LOCALISATIONS)
+    encoding: str = "cp437"  # how the systeminfo file is encoded (console code page, utf-16, utf-8)
+    hotfixes_listed: int | None = None  # systeminfo lists only this many of the declared updates
+    collector: str = "systeminfo"  # "collect.cmd": osidentity.txt + hotfixes.csv instead of systeminfo
 
     @property
     def x64(self) -> bool:
@@ -746,6 +751,7 @@ def lab_hosts() -> list[Host]:
                          memory_mb=16076),
         ),
     ]
+    hosts.extend(localised_hosts(hosts))
     return hosts + verdict_hosts()
 
 
@@ -911,6 +917,8 @@ def systeminfo_fields(host: Host, hostname: str) -> list[tuple[str, list[str]]]:
 
 def render_systeminfo_csv(host: Host, hostname: str) -> bytes:
     """``systeminfo /fo csv`` as cmd.exe redirects it: OEM code page, CRLF, every field quoted."""
+    if host.language != "English" or host.hotfixes_listed is not None:
+        return render_localised_csv(host, hostname)
     fields = systeminfo_fields(host, hostname)
     header = ",".join(f'"{field[0]}"' for field in fields)
     # Multi-line values are joined with commas inside one quoted field; leading spaces of the
@@ -921,6 +929,8 @@ def render_systeminfo_csv(host: Host, hostname: str) -> bytes:
 
 def render_systeminfo_list(host: Host, hostname: str) -> bytes:
     """``systeminfo`` (list format): a blank first line, labels padded to column 27, lists indented."""
+    if host.language != "English" or host.hotfixes_listed is not None:
+        return render_localised_list(host, hostname)
     out = [""]
     for label, lines in systeminfo_fields(host, hostname):
         out.append(f"{label}:".ljust(27) + lines[0])
@@ -1001,6 +1011,224 @@ def render_collect_log(host: Host, hostname: str, reg_log: t.Sequence[str]) -> b
             lines.append(f"skipped {path}: file not found")
     lines.append("done")
     return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+# ============================================================================ issue 15 block
+# ---------------------------------------------------------------------------- localised and
+# language-independent hosts. systeminfo in German, French, Russian and Chinese (labels and
+# values as real Windows 7 / Server 2012 R2 / Windows 10 outputs published with wesng's
+# validation set print them; the parser's own label table is separate, in
+# plugins/plugin_utils/_systeminfo_labels.py), a systeminfo whose update list is cut, and a
+# host collected by the new collect.cmd (osidentity.txt from reg query, hotfixes.csv from
+# wmic qfe). Each is a copy of win7-patched and must be judged exactly like it.
+
+
+class Localisation(t.NamedTuple):
+    """How one display language prints systeminfo."""
+
+    labels: dict[str, str]  # English label -> localised label
+    os_name: str  # "Microsoft Windows 7 Enterprise " in that language
+    os_version: str  # "6.1.7601 Service Pack 1 Build 7601" in that language
+    configuration: str  # "Member Workstation"
+    hotfix_count: str  # "{n} Hotfix(s) Installed." with {n}
+    processor_count: str
+    nic_count: str
+
+
+_LABELS_EN = ("Host Name", "OS Name", "OS Version", "OS Manufacturer", "OS Configuration", "OS Build Type",
+              "Registered Owner", "Registered Organization", "Product ID", "Original Install Date",
+              "System Boot Time", "System Manufacturer", "System Model", "System Type", "Processor(s)",
+              "BIOS Version", "Windows Directory", "System Directory", "Boot Device", "System Locale",
+              "Input Locale", "Time Zone", "Total Physical Memory", "Available Physical Memory",
+              "Virtual Memory: Max Size", "Virtual Memory: Available", "Virtual Memory: In Use",
+              "Page File Location(s)", "Domain", "Logon Server", "Hotfix(s)", "Network Card(s)")
+
+
+def _labels(*localised: str) -> dict[str, str]:
+    assert len(localised) == len(_LABELS_EN)
+    return dict(zip(_LABELS_EN, localised))
+
+
+LOCALISATIONS: dict[str, Localisation] = {
+    "German": Localisation(_labels(
+        "Hostname", "Betriebssystemname", "Betriebssystemversion", "Betriebssystemhersteller",
+        "Betriebssystemkonfiguration", "Betriebssystem-Buildtyp", "Registrierter Benutzer",
+        "Registrierte Organisation", "Produkt-ID", "Ursprüngliches Installationsdatum", "Systemstartzeit",
+        "Systemhersteller", "Systemmodell", "Systemtyp", "Prozessor(en)", "BIOS-Version", "Windows-Verzeichnis",
+        "System-Verzeichnis", "Startgerät", "Systemgebietsschema", "Eingabegebietsschema", "Zeitzone",
+        "Gesamter physikalischer Speicher", "Verfügbarer physikalischer Speicher",
+        "Virtueller Arbeitsspeicher: Maximale Größe", "Virtueller Arbeitsspeicher: Verfügbar",
+        "Virtueller Arbeitsspeicher: Zurzeit verwendet", "Auslagerungsdateipfad(e)", "Domäne", "Anmeldeserver",
+        "Hotfix(es)", "Netzwerkkarte(n)"),
+        "Microsoft Windows 7 Enterprise ", "6.1.7601 Service Pack 1 Build 7601", "Mitgliedsarbeitsstation",
+        "{n} Hotfix(e) installiert.", "1 Prozessor(en) installiert.", "1 Netzwerkadapter installiert."),
+    "French": Localisation(_labels(
+        "Nom de l'hôte", "Nom du système d'exploitation", "Version du système",
+        "Fabricant du système d'exploitation", "Configuration du système d'exploitation",
+        "Type de version du système d'exploitation", "Propriétaire enregistré", "Organisation enregistrée",
+        "Identificateur de produit", "Date d'installation originale", "Heure de démarrage du système",
+        "Fabricant du système", "Modèle du système", "Type du système", "Processeur(s)", "Version du BIOS",
+        "Répertoire Windows", "Répertoire système", "Périphérique d'amorçage", "Option régionale du système",
+        "Paramètres régionaux d'entrée", "Fuseau horaire", "Mémoire physique totale",
+        "Mémoire physique disponible", "Mémoire virtuelle\u00a0: taille maximale",
+        "Mémoire virtuelle\u00a0: disponible", "Mémoire virtuelle\u00a0: en cours d'utilisation",
+        "Emplacements des fichiers d'échange", "Domaine", "Serveur d'ouverture de session", "Correctif(s)",
+        "Carte(s) réseau"),
+        "Microsoft Windows\u00a07 Entreprise ", "6.1.7601 Service Pack 1 version 7601", "Station de travail membre",
+        "{n} Corrections installées.", "1 processeur(s) installé(s).", "1 carte(s) réseau installée(s)."),
+    "Russian": Localisation(_labels(
+        "Имя узла", "Название ОС", "Версия ОС", "Изготовитель ОС", "Параметры ОС", "Построение ОС",
+        "Зарегистрированный владелец", "Зарегистрированная организация", "Код продукта", "Дата установки",
+        "Время загрузки системы", "Изготовитель системы", "Модель системы", "Тип системы", "Процессор(ы)",
+        "Версия BIOS", "Папка Windows", "Системная папка", "Устройство загрузки", "Язык системы", "Язык ввода",
+        "Часовой пояс", "Полный объем физической памяти", "Доступная физическая память",
+        "Виртуальная память: Макс. размер", "Виртуальная память: Доступна", "Виртуальная память: Используется",
+        "Расположение файла подкачки", "Домен", "Сервер входа в сеть", "Исправление(я)", "Сетевые адаптеры"),
+        "Майкрософт Windows 7 Корпоративная ", "6.1.7601 Service Pack 1 построение 7601",
+        "Рядовая рабочая станция", "Число установленных исправлений - {n}.", "Число процессоров - 1.",
+        "Число сетевых адаптеров - 1."),
+    "Chinese (Simplified)": Localisation(_labels(
+        "主机名", "OS 名称", "OS 版本", "OS 制造商", "OS 配置", "OS 构件类型", "注册的所有人", "注册的组织", "产品 ID",
+        "初始安装日期", "系统启动时间", "系统制造商", "系统型号", "系统类型", "处理器", "BIOS 版本", "Windows 目录",
+        "系统目录", "启动设备", "系统区域设置", "输入法区域设置", "时区", "物理内存总量", "可用的物理内存",
+        "虚拟内存: 最大值", "虚拟内存: 可用", "虚拟内存: 使用中", "页面文件位置", "域", "登录服务器", "修补程序", "网卡"),
+        "Microsoft Windows 7 企业版 ", "6.1.7601 Service Pack 1 Build 7601", "成员工作站",
+        "安装了 {n} 个修补程序。", "安装了 1 个处理器。", "安装了 1 个 NIC。"),
+}
+
+
+def localised_fields(host: Host, hostname: str) -> list[tuple[str, list[str]]]:
+    """systeminfo_fields in the host's language, with the update list cut where the host says."""
+    fields = systeminfo_fields(host, hostname)
+    listed = host.hotfixes if host.hotfixes_listed is None else host.hotfixes[:host.hotfixes_listed]
+    if host.language == "English":
+        loc = None
+    else:
+        loc = LOCALISATIONS[host.language]
+    out = []
+    for label, lines in fields:
+        lines = list(lines)
+        if label == "Hotfix(s)":
+            count = (loc.hotfix_count if loc else "{n} Hotfix(s) Installed.").format(n=len(host.hotfixes))
+            lines = [count] + [f"[{i:02d}]: {kb}" for i, kb in enumerate(listed, start=1)]
+        if loc is not None:
+            replacements = {"OS Name": loc.os_name, "OS Version": loc.os_version, "OS Configuration": loc.configuration}
+            if label in replacements:
+                lines[0] = replacements[label]
+            elif label == "Processor(s)":
+                lines[0] = loc.processor_count
+            elif label == "Network Card(s)":
+                lines[0] = loc.nic_count
+            label = loc.labels.get(label, label)
+        out.append((label, lines))
+    return out
+
+
+def _encode(host: Host, text: str) -> bytes:
+    if host.encoding == "utf-16":
+        return b"\xff\xfe" + text.encode("utf-16-le")
+    return text.encode(host.encoding)
+
+
+def render_localised_csv(host: Host, hostname: str) -> bytes:
+    fields = localised_fields(host, hostname)
+    header = ",".join(f'"{field[0]}"' for field in fields)
+    row = ",".join('"' + ",".join(field[1]) + '"' for field in fields)
+    return _encode(host, header + "\r\n" + row + "\r\n")
+
+
+def render_localised_list(host: Host, hostname: str) -> bytes:
+    fields = localised_fields(host, hostname)
+    width = max(len(label) for label, _lines in fields) + 2
+    out = [""]
+    for label, lines in fields:
+        out.append(f"{label}:".ljust(width) + lines[0])
+        out.extend(" " * width + line for line in lines[1:])
+    return _encode(host, "\r\n".join(out) + "\r\n")
+
+
+# What collect.cmd queries into osidentity.txt (plugins/plugin_utils/_osidentity.IDENTITY_VALUES).
+_IDENTITY_KEYS = (
+    (r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName", "ComputerName", "REG_SZ"),
+    (r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "ProductName", "REG_SZ"),
+    (r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "CurrentVersion", "REG_SZ"),
+    (r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "CurrentBuildNumber", "REG_SZ"),
+    (r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "CSDVersion", "REG_SZ"),
+    (r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\ProductOptions", "ProductType", "REG_SZ"),
+    (r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Session Manager\Environment", "PROCESSOR_ARCHITECTURE",
+     "REG_SZ"),
+)
+
+
+def identity_values(host: Host, hostname: str) -> dict[str, str]:
+    """The registry values a Windows Vista to 8.1 host holds for its identity (Windows 10's
+    CurrentMajorVersionNumber is not modelled: the collected lab host is Windows 7)."""
+    version = host.os_version.split()[0].split(".")
+    sp = host.os_version.split("Service Pack ")[1].split()[0] if "Service Pack " in host.os_version else None
+    configuration = host.os_configuration.lower()
+    product_type = next(code for label, code in _PRODUCT_TYPES if label in configuration)
+    values = {"ComputerName": hostname, "ProductName": host.os_name.replace("Microsoft ", "", 1).strip(),
+              "CurrentVersion": f"{version[0]}.{version[1]}", "CurrentBuildNumber": version[2],
+              "ProductType": product_type, "PROCESSOR_ARCHITECTURE": "AMD64" if host.x64 else "x86"}
+    if sp is not None:
+        values["CSDVersion"] = f"Service Pack {sp}"
+    return values
+
+
+def render_osidentity(host: Host, hostname: str) -> bytes:
+    """``reg query KEY /v NAME`` appended per value, as cmd.exe redirects it (ANSI text, CRLF)."""
+    values = identity_values(host, hostname)
+    out = []
+    for key, name, kind in _IDENTITY_KEYS:
+        if name in values:
+            out += ["", key, f"    {name}    {kind}    {values[name]}", ""]
+    return ("\r\n".join(out) + "\r\n").encode("ascii")
+
+
+def render_qfe(host: Host, hostname: str) -> bytes:
+    """``wmic qfe get HotFixID,InstalledOn /format:csv``: UTF-16 LE, a blank first line, \\r\\r\\n."""
+    rows = ["", "Node,HotFixID,InstalledOn"] + [f"{hostname},{kb},3/9/2016" for kb in host.hotfixes]
+    return b"\xff\xfe" + "\r\r\n".join(rows + [""]).encode("utf-16-le")
+
+
+def render_collected(host: Host, hostname: str, reg_log: t.Sequence[str]) -> dict[str, bytes]:
+    """The files the new collect.cmd writes besides the .reg exports and fileversions.csv."""
+    arch = "AMD64" if host.x64 else "x86"
+    lines = [f"tlsready collect.cmd on {hostname}, {arch}, Mon 03/04/2024 10:15:02.31",
+             "wrote osidentity.txt", "wrote hotfixes.csv with wmic qfe", *reg_log]
+    for path in FILES:
+        lines.append(f"read the version of {path}" if path.lower() in host.versions else
+                     f"skipped {path}: file not found")
+    lines.append("done")
+    return {"osidentity.txt": render_osidentity(host, hostname), "hotfixes.csv": render_qfe(host, hostname),
+            "collect.log": ("\r\n".join(lines) + "\r\n").encode("ascii")}
+
+
+# (name, hostname, language, list format, encoding): one Windows 7 SP1 host per language, in the
+# two systeminfo forms and several code pages between them (cp850: German, French consoles;
+# cp866: Russian; GBK/cp936: Chinese; UTF-16: PowerShell's redirection).
+_LOCALISED = (
+    ("win7-de", "PC-DE-0212", "German", True, "cp850"),
+    ("win7-fr", "PC-FR-0212", "French", False, "utf-16"),
+    ("win7-ru", "PC-RU-0212", "Russian", True, "cp866"),
+    ("win7-zh", "PC-ZH-0212", "Chinese (Simplified)", False, "gbk"),
+)
+
+
+def localised_hosts(hosts: t.Sequence[Host]) -> list[Host]:
+    """Copies of win7-patched: localised systeminfo, a cut update list, and collected by collect.cmd."""
+    base = next(h for h in hosts if h.name == "win7-patched")
+    out = [dataclasses.replace(base, name=name, hostname=hostname, language=language, list_format=list_format,
+                               encoding=encoding)
+           for name, hostname, language, list_format, encoding in _LOCALISED]
+    # systeminfo declares every update and lists those before KB3140245 only (as real Windows 7
+    # outputs declaring 273 and listing 246 do); winhttp.dll and webio.dll prove KB3140245.
+    cut = base.hotfixes.index("KB3140245")
+    out.append(dataclasses.replace(base, name="win7-truncated", hostname="PC-0213", list_format=True,
+                                   hotfixes_listed=cut))
+    out.append(dataclasses.replace(base, name="win7-collected", hostname="PC-0214", collector="collect.cmd"))
+    return out
+# ============================================================================ end of issue 15 block
 
 
 # ---------------------------------------------------------------------------- the renderer import
@@ -1133,12 +1361,14 @@ def write_host(folder: str, item: RenderedHost, hostname: str) -> None:
     host = item.host
     os.makedirs(folder)
     files: dict[str, bytes] = dict(item.reg_files)
-    if host.list_format:
+    if host.collector == "collect.cmd":
+        files.update(render_collected(host, hostname, item.reg_log))
+    elif host.list_format:
         files["systeminfo.txt"] = render_systeminfo_list(host, hostname)
     else:
         files["systeminfo.csv"] = render_systeminfo_csv(host, hostname)
     files["fileversions.csv"] = render_file_versions(host, hostname)
-    if host.collect_log:
+    if host.collect_log and host.collector != "collect.cmd":
         files["collect.log"] = render_collect_log(host, hostname, item.reg_log)
     for name in sorted(files):
         with open(os.path.join(folder, name), "wb") as handle:
@@ -1188,7 +1418,7 @@ def _prepare_hosts_dir(out: str) -> str:
         for entry in os.listdir(hosts_dir):
             path = os.path.join(hosts_dir, entry)
             looks_generated = os.path.isdir(path) and any(
-                os.path.exists(os.path.join(path, name)) for name in ("systeminfo.csv", "systeminfo.txt"))
+                os.path.exists(os.path.join(path, name)) for name in ("systeminfo.csv", "systeminfo.txt", "osidentity.txt"))
             if not looks_generated:
                 raise SystemExit(f"refusing to replace {hosts_dir}: {entry!r} is not a lab host folder")
         shutil.rmtree(hosts_dir)

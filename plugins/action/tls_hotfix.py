@@ -46,6 +46,7 @@ class ActionModule(TlsActionBase):
             return {"failed": True, "changed": False, "msg": evaluation.findings[0].message,
                     "hotfixes": [], "installed": [], "missing": [], "reboot_required": False}
         release = t.cast(Release, evaluation.catalogue_release)
+        # Neither an unconfirmed update nor one absent from a cut updates list is installed (HotfixVerdict.missing).
         missing = [v for v in evaluation.hotfixes if v.missing]
         result: dict[str, t.Any] = {"changed": False, "hotfixes": [v.to_dict() for v in evaluation.hotfixes],
                                     "installed": [], "missing": [v.hotfix.kb for v in missing],

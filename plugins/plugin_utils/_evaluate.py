@@ -102,7 +102,7 @@ class Evaluation:
 
     @property
     def missing_hotfixes(self) -> list[str]:
-        """Updates to install; an unconfirmed update (KB4467770) is only reported, never required."""
+        """Updates to install: absent and confirmed (not KB4467770), and proven absent (not beyond a cut list)."""
         return [v.hotfix.kb for v in self.hotfixes if v.missing]
 
     @property
@@ -270,6 +270,20 @@ def _hotfix_finding(verdict: HotfixVerdict, release: Release, state: HostState) 
             f"this does not affect compliance. Evidence: {verdict.evidence}.{note}",
             f"Check with Microsoft's Update Catalog whether {hotfix.kb} applies before installing it "
             f"(file {hotfix.msu_pattern(release, state.architecture)}).",
+        )
+    if not verdict.absence_proven:
+        listing = state.provenance
+        return Finding(
+            f"hotfix.{hotfix.kb}.not_proven",
+            ERROR,
+            f"{hotfix.kb} is not proven installed or missing: it {hotfix.purpose}. The updates list "
+            f"({listing.hotfixes}) declares {listing.hotfixes_declared} updates but lists only "
+            f"{listing.hotfixes_listed}, so an update missing from it may still be installed. "
+            f"Evidence: {verdict.evidence}.",
+            "Collect the full list: run files/collect.cmd on the host (it writes hotfixes.csv with wmic qfe or "
+            "PowerShell Get-HotFix, which list every update), or add the output of "
+            "'wmic qfe get HotFixID /format:csv' as hotfixes.csv to the folder; nothing is installed until then."
+            f"{note}",
         )
     return Finding(
         f"hotfix.{hotfix.kb}.missing",

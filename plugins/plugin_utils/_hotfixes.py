@@ -158,11 +158,17 @@ class HotfixVerdict:
     hotfix: Hotfix
     present: bool
     evidence: str
+    # False when the host's updates list is cut (HostState.hotfix_list_incomplete): not proven, not missing.
+    absence_proven: bool = True
 
     @property
     def missing(self) -> bool:
-        """Absent and confirmed: an update tlsready requires (an unconfirmed one is only reported)."""
-        return not self.present and not self.hotfix.unconfirmed
+        """Absent, confirmed and proven absent: an update tlsready installs.
+
+        An unconfirmed update (KB4467770) is only reported; one absent from a cut updates list is
+        "not proven", never missing.
+        """
+        return not self.present and not self.hotfix.unconfirmed and self.absence_proven
 
     def to_dict(self) -> dict[str, t.Any]:
         return {
@@ -170,6 +176,7 @@ class HotfixVerdict:
             "purpose": self.hotfix.purpose,
             "present": self.present,
             "evidence": self.evidence,
+            "absence_proven": self.absence_proven,
         }
 
 
@@ -226,7 +233,7 @@ def check_hotfix(hotfix: Hotfix, release: Release, state: HostState) -> HotfixVe
             suite = sorted(hotfix.suites & set(local))[0]
             return HotfixVerdict(hotfix, True, f"the cipher suite it adds ({suite}) is in the local list")
         reasons.append("its cipher suites are not in the local list" if local is not None else "cipher list not read")
-    return HotfixVerdict(hotfix, False, "; ".join(reasons))
+    return HotfixVerdict(hotfix, False, "; ".join(reasons), absence_proven=not state.hotfix_list_incomplete)
 
 
 def _file_version(state: HostState, suffix: str) -> tuple[int, ...] | None:

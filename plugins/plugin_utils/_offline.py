@@ -2,8 +2,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Load an offline host from its folder of Windows exports, and record planned changes in it (internal use only).
 
-The folder holds ``systeminfo.csv`` (or ``systeminfo.txt``), any number of
-``.reg`` exports and optionally ``fileversions.csv``. Converging an offline
+The folder holds ``osidentity.txt`` (reg query) and ``hotfixes.csv`` (wmic qfe or
+PowerShell) as files/collect.cmd writes them, or ``systeminfo.csv`` / ``systeminfo.txt``
+(any supported display language), any number of ``.reg`` exports and optionally
+``fileversions.csv``; docs/offline-hosts.md says which source wins. Converging an offline
 host cannot change the machine, so tlsready records what it would set in
 ``tlsready-applied.reg`` and ``tlsready-applied-hotfixes.txt``; loading
 applies those last, so the next audit judges the host as it will be once the
@@ -23,9 +25,11 @@ from ._errors import ExportFormatError, InputError
 from ._hotfixes import HOTFIXES
 from ._managed import managed_values
 from ._manifest import stale_files
+from ._osidentity import identity_from, parse_reg_query
+from ._qfe import parse_qfe
 from ._regfile import apply_operations, full_key_path, parse_reg, render_reg
-from ._state import HostState, RegValue, normalize_key
-from ._systeminfo import parse_systeminfo
+from ._state import HostState, Provenance, RegValue, normalize_key
+from ._systeminfo import SystemInfo, parse_systeminfo
 from ._wmic import parse_file_versions
 
 OFFLINE_APPLIED_REG = "tlsready-applied.reg"
@@ -33,6 +37,8 @@ OFFLINE_APPLIED_HOTFIXES = "tlsready-applied-hotfixes.txt"
 
 SYSTEMINFO_FILES = ("systeminfo.csv", "systeminfo.txt")
 FILE_VERSIONS = "fileversions.csv"
+OS_IDENTITY = "osidentity.txt"
+HOTFIX_LIST = "hotfixes.csv"
 
 _HOTFIXES_HEADER = "# Updates tlsready.windows planned for this host (one per line); read by every later audit.\n"
 _KB = re.compile(r"KB\d+", re.IGNORECASE)
@@ -60,50 +66,54 @@ class OfflineHost:
 def load_offline_folder(folder: str) -> OfflineHost:
     """Read an offline host's folder into a :class:`HostState`.
 
-    ``.reg`` files are applied in name order, ``tlsready-applied.reg`` last;
-    the ``remediation`` subfolder (the generated bundle) is not read.
+    The language-independent sources win (docs/offline-hosts.md): the OS identity from
+    ``osidentity.txt`` (reg query) or ``.reg`` exports of the same keys, the updates from
+    ``hotfixes.csv`` (wmic qfe or PowerShell); systeminfo is read only for what they lack.
+    ``.reg`` files are applied in name order, ``tlsready-applied.reg`` last; the
+    ``remediation`` subfolder (the generated bundle) is not read.
 
     Raises:
         ExportFormatError: naming the folder or file that is missing or malformed.
     """
     names = _list_files(folder)
     by_lower = {name.lower(): name for name in names}
-    systeminfo_name = next((by_lower[n] for n in SYSTEMINFO_FILES if n in by_lower), None)
-    if systeminfo_name is None:
-        found = ", ".join(sorted(names)) or "no files"
-        raise ExportFormatError(folder, f"expected systeminfo.csv (systeminfo /fo csv) or systeminfo.txt in the "
-                                        f"folder; found {found}")
     files_read: list[str] = []
-    info_path = os.path.join(folder, systeminfo_name)
-    info = parse_systeminfo(_read(info_path, folder, _safefile.SMALL_LIMIT), info_path)
-    files_read.append(info_path)
-    state = HostState(
-        hostname=info.hostname, os_name=info.os_name, version=info.version, service_pack=info.service_pack,
-        product_type=info.product_type, architecture=info.architecture, hotfixes=info.hotfixes,
-        source=f"offline:{folder}",
-    )
+    registry: dict[tuple[str, str], RegValue] = {}
+    identity_file = by_lower.get(OS_IDENTITY)
+    if identity_file is not None:
+        path = os.path.join(folder, identity_file)
+        registry.update(parse_reg_query(_read(path, folder, _safefile.SMALL_LIMIT), path))
+        files_read.append(path)
+    operations = []
+    for path in _reg_files(folder, names):
+        if os.path.basename(path) == OFFLINE_APPLIED_REG:
+            continue  # the record: validated and applied last, below
+        operations.append(parse_reg(_read(path, folder), path))
+        files_read.append(path)
+    state = _identified_state(folder, names, by_lower, registry, operations, files_read)
+    for ops in operations:
+        apply_operations(state, ops)
     # The record is validated (tlsready's values only) whether or not it is applied.
-    recorded_values = read_recorded_values(os.path.join(folder, OFFLINE_APPLIED_REG))
+    recorded_values = read_recorded_values(os.path.join(folder, OFFLINE_APPLIED_REG), base=folder)
     recorded_kbs = read_recorded_hotfixes(folder)
     # A record whose bundle is missing or does not match it (a kill half way, a bundle deleted or
     # edited) is not applied: the host is judged as exported, so the next converge rewrites both.
     stale = stale_files(folder, RECORD_FILES) if (recorded_values or recorded_kbs or _any_record(names)) else []
-    for path in _reg_files(folder, names):
-        if os.path.basename(path) == OFFLINE_APPLIED_REG:
-            if not stale:
-                for _index, (key, name, value) in recorded_values.items():
-                    if value is None:
-                        state.delete(key, name)
-                    else:
-                        state.set(key, name, value)
-                files_read.append(path)
-            continue
-        apply_operations(state, parse_reg(_read(path, folder), path))
-        files_read.append(path)
+    if OFFLINE_APPLIED_REG in names and not stale:
+        for _index, (key, name, value) in recorded_values.items():
+            if value is None:
+                state.delete(key, name)
+            else:
+                state.set(key, name, value)
+        files_read.append(os.path.join(folder, OFFLINE_APPLIED_REG))
     if FILE_VERSIONS in by_lower:
         path = os.path.join(folder, by_lower[FILE_VERSIONS])
         state.file_versions.update(parse_file_versions(_read(path, folder, _safefile.SMALL_LIMIT), path))
         files_read.append(path)
+        state.provenance = dataclasses.replace(state.provenance, file_versions=f"{by_lower[FILE_VERSIONS]} "
+                                               f"(wmic datafile or PowerShell FileVersionInfo)")
+    else:
+        state.provenance = dataclasses.replace(state.provenance, file_versions="none (no fileversions.csv)")
     recorded: frozenset[str] = frozenset()
     if recorded_kbs and not stale:
         recorded = frozenset(recorded_kbs)
@@ -118,6 +128,67 @@ def _known_kbs() -> frozenset[str]:
 
 def _any_record(names: t.Iterable[str]) -> bool:
     return any(name in RECORD_FILES for name in names)
+
+
+def _identified_state(
+    folder: str, names: list[str], by_lower: t.Mapping[str, str], registry: dict[tuple[str, str], RegValue],
+    operations: t.Sequence[t.Sequence[t.Any]], files_read: list[str],
+) -> HostState:
+    """The state's identity and updates, each from the best source the folder has."""
+    exported = HostState(hostname="", os_name="", version=(0, 0, 0), service_pack=0, product_type="client",
+                         architecture="x64", registry=dict(registry))
+    for ops in operations:
+        apply_operations(exported, ops)
+    identity, identity_missing = identity_from(exported.get)
+    qfe = None
+    qfe_name = by_lower.get(HOTFIX_LIST)
+    if qfe_name is not None:
+        path = os.path.join(folder, qfe_name)
+        qfe = parse_qfe(_read(path, folder, _safefile.SMALL_LIMIT), path)
+        files_read.append(path)
+    info = None
+    info_name = next((by_lower[n] for n in SYSTEMINFO_FILES if n in by_lower), None)
+    if identity is None or qfe is None:
+        if info_name is None:
+            raise ExportFormatError(folder, _nothing_to_identify(names, identity_file=OS_IDENTITY in by_lower,
+                                                                 missing=identity_missing, has_qfe=qfe is not None))
+        path = os.path.join(folder, info_name)
+        info = parse_systeminfo(_read(path, folder, _safefile.SMALL_LIMIT), path)
+        files_read.insert(0, path)
+    # Without a registry identity or a qfe list, systeminfo was read above (or the folder refused).
+    sysinfo = t.cast(SystemInfo, info)
+    if identity is not None:
+        source = f"registry ({by_lower.get(OS_IDENTITY, 'the .reg exports')}, reg query)"
+        hostname, os_name, version = identity.hostname, identity.os_name, identity.version
+        service_pack, product_type, architecture = identity.service_pack, identity.product_type, identity.architecture
+    else:
+        source = f"systeminfo ({info_name}, {sysinfo.language})"
+        hostname, os_name, version = sysinfo.hostname, sysinfo.os_name, sysinfo.version
+        service_pack, product_type, architecture = sysinfo.service_pack, sysinfo.product_type, sysinfo.architecture
+    if qfe is not None:
+        hotfixes, declared, listed = qfe.hotfixes, None, qfe.rows
+        hotfix_source = f"{qfe.tool} ({qfe_name})"
+    else:
+        hotfixes, declared, listed = sysinfo.hotfixes, sysinfo.hotfixes_declared, sysinfo.hotfixes_listed
+        hotfix_source = f"systeminfo ({info_name})"
+    return HostState(
+        hostname=hostname, os_name=os_name, version=version, service_pack=service_pack, product_type=product_type,
+        architecture=architecture, hotfixes=hotfixes, source=f"offline:{folder}", registry=dict(registry),
+        provenance=Provenance(os_identity=source, hotfixes=hotfix_source, hotfixes_declared=declared,
+                              hotfixes_listed=listed),
+    )
+
+
+def _nothing_to_identify(names: t.Sequence[str], identity_file: bool, missing: t.Sequence[str], has_qfe: bool) -> str:
+    found = ", ".join(sorted(names)) or "no files"
+    if identity_file:
+        lacks = f"{OS_IDENTITY} lacks {', '.join(missing)}"
+        return (f"{lacks} and there is no systeminfo.csv or systeminfo.txt to fall back on; run files/collect.cmd "
+                f"again as administrator (found {found})")
+    wanted = "systeminfo.csv or systeminfo.txt" if has_qfe else (
+        f"{OS_IDENTITY} and {HOTFIX_LIST} (files/collect.cmd), or systeminfo.csv (systeminfo /fo csv) or "
+        f"systeminfo.txt")
+    return f"expected {wanted} in the folder; found {found}"
 
 
 def read_recorded_hotfixes(folder: str) -> list[str]:

@@ -179,8 +179,15 @@ def _decode_ansi(data: bytes) -> str:
 
 
 def _show(text: str, limit: int = 40) -> str:
-    """Quote a piece of the file for an error message, shortened."""
-    return repr(text if len(text) <= limit else text[:limit] + "...")
+    """Quote a piece of the file for an error message, shortened.
+
+    Both ends are kept: the fault of a malformed line is as often at its end (a missing
+    ``]`` or closing quote) as at its start.
+    """
+    if len(text) <= limit:
+        return repr(text)
+    half = limit // 2
+    return f"{text[:half]!r}...{text[-half:]!r} ({len(text)} characters)"
 
 
 def _parse_key_line(line: str, path: str, number: int) -> tuple[str, bool]:

@@ -54,8 +54,11 @@ def host_result(name: str, found: t.Any, var: str = "result") -> tuple[dict[str,
         return None, ("failed", "the tlsready task was skipped on this host: " + str(found.get("skip_reason") or "no result"))
     evaluation = found.get("evaluation")
     if isinstance(evaluation, t.Mapping):
-        source = (found.get("state") or {}).get("source")
-        found = {**evaluation, "source": source}
+        state = found.get("state") or {}
+        found = {**evaluation, "source": state.get("source")}
+        if isinstance(state.get("provenance"), t.Mapping):
+            # Passthrough only: which export each fact came from, and the updates list's counts.
+            found["provenance"] = dict(state["provenance"])
     elif "state" in found or "invocation" in found:
         return None, ("failed", NO_RESULT)
     problem = result_problem(found)

@@ -85,6 +85,45 @@ class RegValue:
         return {"type": self.type, "data": data}
 
 
+@dataclasses.dataclass(frozen=True)
+class Provenance:
+    """Which export (and which Windows tool) each group of facts came from.
+
+    Attributes:
+        os_identity: the source of the OS name, version, product type and architecture,
+            e.g. ``registry (osidentity.txt, reg query)`` or ``systeminfo (systeminfo.csv, German)``.
+        hotfixes: the source of the installed updates list, e.g. ``wmic qfe (hotfixes.csv)``.
+        file_versions: the source of the file versions, e.g. ``wmic datafile (fileversions.csv)``.
+        hotfixes_declared: how many updates the source says are installed (systeminfo's
+            "273 Hotfix(s) Installed."); None when it does not say.
+        hotfixes_listed: how many update entries the source lists; None when not counted.
+    """
+
+    os_identity: str = "live"
+    hotfixes: str = "live"
+    file_versions: str = "live"
+    hotfixes_declared: int | None = None
+    hotfixes_listed: int | None = None
+
+    @property
+    def hotfixes_complete(self) -> bool:
+        """False when the source declares more updates than it lists: absence from it proves nothing."""
+        if self.hotfixes_declared is None or self.hotfixes_listed is None:
+            return True
+        return self.hotfixes_listed >= self.hotfixes_declared
+
+    def to_dict(self) -> dict[str, t.Any]:
+        return {**dataclasses.asdict(self), "hotfixes_complete": self.hotfixes_complete}
+
+    @classmethod
+    def from_dict(cls, data: t.Mapping[str, t.Any]) -> Provenance:
+        def count(key: str) -> int | None:
+            return None if data.get(key) is None else _integer(data[key])
+        return cls(os_identity=str(data.get("os_identity", "live")), hotfixes=str(data.get("hotfixes", "live")),
+                   file_versions=str(data.get("file_versions", "live")),
+                   hotfixes_declared=count("hotfixes_declared"), hotfixes_listed=count("hotfixes_listed"))
+
+
 @dataclasses.dataclass
 class HostState:
     """Everything the policy engine needs to know about one host.
@@ -104,6 +143,8 @@ class HostState:
             Servicing or Windows Update flags), so installed updates may not act yet.
         problems: facts that could not be read (``"<what>: <why>"``); the
             evaluator turns each into a finding instead of guessing.
+        provenance: which export each group of facts came from, and whether the
+            updates list is complete.
     """
 
     hostname: str
@@ -118,6 +159,12 @@ class HostState:
     source: str = "live"
     reboot_pending: bool = False
     problems: list[str] = dataclasses.field(default_factory=list)
+    provenance: Provenance = Provenance()
+
+    @property
+    def hotfix_list_incomplete(self) -> bool:
+        """True when the updates list is known to be cut, so an update missing from it is not proven absent."""
+        return not self.provenance.hotfixes_complete
 
     def get(self, path: str, name: str) -> RegValue | None:
         """Return the value at ``path``/``name`` or None when it is absent."""
@@ -159,6 +206,7 @@ class HostState:
             "source": self.source,
             "reboot_pending": self.reboot_pending,
             "problems": list(self.problems),
+            "provenance": self.provenance.to_dict(),
         }
 
     @classmethod
@@ -213,6 +261,7 @@ class HostState:
                 source=str(data.get("source", "live")),
                 reboot_pending=bool(data.get("reboot_pending", False)),
                 problems=[str(p) for p in data.get("problems", [])],
+                provenance=Provenance.from_dict(data.get("provenance") or {}),
             )
         except (TypeError, ValueError, AttributeError) as err:
             raise InputError(field, f"is not a valid tlsready state: {err}") from None

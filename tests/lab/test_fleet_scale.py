@@ -15,7 +15,13 @@ import xml.etree.ElementTree as ET
 
 from test_lab_playbooks import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, ROOT, report
 
-COPIES = 460  # 20 of each of the 23 lab hosts
+LAB_HOSTS = sorted(os.listdir(os.path.join(ROOT, "lab", "hosts")))
+COPIES = 20 * len(LAB_HOSTS)  # 20 of each lab host
+# lab/README.md: the hosts compliant as collected and the unsupported one.
+COMPLIANT_AS_COLLECTED = {"win2022-defaults", "win2025-defaults", "win7-dbd0"}
+UNSUPPORTED = {"win7-nosp"}
+# The converge test's limit: 7 lab hosts of the 6.1 to 10 families.
+WAVE_HOSTS = ("win7-fresh", "win7-patched", "win7-x86", "win7-nosp", "win2012", "win2012r2", "win10-22h2")
 
 
 def generate(out: str) -> None:
@@ -43,8 +49,11 @@ def test_audit_with_strategy_free_and_fact_cache(tmp_path: os.PathLike[str]) -> 
     counts: dict[str, int] = {}
     for entry in hosts.values():
         counts[entry["status"]] = counts.get(entry["status"], 0) + 1
-    # Each lab host is copied 20 times: 3 compliant as collected, 1 unsupported, 19 noncompliant (lab/README.md).
-    assert counts == {"compliant": 60, "unsupported": 20, "noncompliant": 380}
+    # Each lab host is copied 20 times (lab/README.md says which are compliant as collected).
+    assert COMPLIANT_AS_COLLECTED | UNSUPPORTED <= set(LAB_HOSTS)
+    compliant, unsupported = 20 * len(COMPLIANT_AS_COLLECTED), 20 * len(UNSUPPORTED)
+    assert counts == {"compliant": compliant, "unsupported": unsupported,
+                      "noncompliant": COPIES - compliant - unsupported}
     cases = ET.parse(os.path.join(out, "report.xml")).getroot().findall("testcase")
     assert sorted(c.get("name") for c in cases) == sorted(hosts)
     cached = sorted(os.listdir(cache))
@@ -64,9 +73,9 @@ def test_converge_in_waves_reports_every_host(tmp_path: os.PathLike[str]) -> Non
     generate(fleet)
     # An AWX-style limit without localhost: the report play must still run, on the limited hosts only.
     done = playbook(fleet, "converge", "-e", f"tlsready_report_dir={out}", "-e", "tlsready_wave_size=100",
-                    "-e", f"tlsready_backup_dir={tmp_path}/backups", "--limit", "win7*,win2012*,win10-22h2*")
+                    "-e", f"tlsready_backup_dir={tmp_path}/backups", "--limit", ",".join(f"{h}-*" for h in WAVE_HOSTS))
     hosts = report(out)
-    limited = [h for h in hosts if h.startswith(("win7", "win2012", "win10-22h2"))]
-    assert len(limited) == len(hosts) == 20 * 9
+    limited = [h for h in hosts if h.rsplit("-", 1)[0] in WAVE_HOSTS]
+    assert len(limited) == len(hosts) == 20 * 7
     assert done.stdout.count("PLAY [Converge hosts to TLS 1.2 readiness]") == -(-len(limited) // 100)
     assert all(hosts[h]["status"] == "compliant" for h in limited if h.rsplit("-", 1)[0] not in NEVER_COMPLIANT)

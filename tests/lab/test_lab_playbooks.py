@@ -39,6 +39,10 @@ NEVER_COMPLIANT = {
     "win81": "dotnet4.version_too_old",
     "win2012r2": "dotnet4.version_too_old",
     "win2012r2-net452": "dotnet4.version_too_old",
+    # win7-patched in other display languages, with a cut update list, collected by collect.cmd (issue 15):
+    # judged exactly as the English win7-patched.
+    **{name: "dotnet4.version_too_old" for name in ("win7-de", "win7-fr", "win7-ru", "win7-zh", "win7-truncated",
+                                                    "win7-collected")},
 }
 # Hosts at Windows defaults (with the .NET values set) that are compliant as collected (issue 10).
 COMPLIANT_AS_COLLECTED = ("win2022-defaults", "win2025-defaults", "win7-dbd0")

@@ -115,7 +115,24 @@ def test_collect_cmd_runs_the_documented_commands(cmd_text: str) -> None:
     assert r'if exist "%SystemRoot%\Sysnative\reg.exe" set "TOOLS=%SystemRoot%\Sysnative"' in cmd_text
     assert "PROCESSOR_ARCHITEW6432" in cmd_text
     assert "setlocal EnableExtensions DisableDelayedExpansion" in cmd_text
-    assert "powershell" not in cmd_text.lower().replace("no powershell", "")
+    # Language-independent sources first; systeminfo only as the last resort.
+    assert '"%WMIC%" qfe get HotFixID,InstalledOn /format:csv' in cmd_text
+    assert "Get-CimInstance -ClassName Win32_QuickFixEngineering" in cmd_text and "Get-HotFix" in cmd_text
+    assert "[Diagnostics.FileVersionInfo]::GetVersionInfo($p)" in cmd_text
+    assert 'if not "%NEED_SYSTEMINFO%"=="1" goto :systeminfo_done' in cmd_text
+    # An empty output counts as a failure, not only an exit code.
+    assert 'if "%SIZE%"=="0" goto :systeminfo_empty' in cmd_text
+    assert cmd_text.count('call :has_header "HotFixID"') == 3 and cmd_text.count('call :has_header "Node,"') == 3
+    # Wine's cmd.exe always runs the right side of "||": collect.cmd never uses it.
+    assert "||" not in cmd_text
+
+
+def test_collect_cmd_queries_every_identity_value(cmd_lines: list[str]) -> None:
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._osidentity import IDENTITY_VALUES
+
+    pattern = re.compile(r'^call :identity "(?P<key>[^"]+)" (?P<name>\S+)$')
+    queried = [(m["key"], m["name"]) for m in (pattern.match(line) for line in cmd_lines) if m]
+    assert queried == list(IDENTITY_VALUES)
 
 
 def test_collect_cmd_log_lines_match_the_lab(cmd_text: str) -> None:
@@ -123,7 +140,8 @@ def test_collect_cmd_log_lines_match_the_lab(cmd_text: str) -> None:
     for text in ("echo exported %~1 to %~2", "echo skipped %~1: key not found",
                  "echo skipped %~1: no 32-bit registry view on 32-bit Windows",
                  "echo read the version of %VF%", "echo skipped %VF%: file not found",
-                 "echo wrote systeminfo.csv", "echo done",
+                 "echo wrote systeminfo.csv", "echo done", "echo wrote osidentity.txt",
+                 "echo wrote hotfixes.csv with wmic qfe",
                  "echo tlsready collect.cmd on %COMPUTERNAME%, %ARCH%, %DATE% %TIME%"):
         assert text in cmd_text, text
 
@@ -170,7 +188,8 @@ def test_every_lab_host_loads(generator: types.ModuleType) -> None:
         assert loaded.state.hostname == host.hostname
         assert loaded.state.problems == []
         assert loaded.state.architecture == ("x64" if host.x64 else "x86")
-        assert set(loaded.state.hotfixes) == set(host.hotfixes)
+        listed = host.hotfixes if host.hotfixes_listed is None else host.hotfixes[:host.hotfixes_listed]
+        assert set(loaded.state.hotfixes) == set(listed)
 
 
 def test_copies_cycle_through_the_lab(tmp_path: Path, generator: types.ModuleType) -> None:

@@ -29,6 +29,13 @@ LAB_HOSTS = ROOT / "lab" / "hosts"
 LIVE_READS = ROOT / "tests" / "unit" / "fixtures" / "live" / "lab"
 HOSTS = sorted(p.name for p in LAB_HOSTS.iterdir())
 PROFILES = ("m365_client", "strict")
+# Hosts whose offline systeminfo lists fewer updates than it declares (issue 15): the live read
+# lists them all, so which evidence proves an update differs while every verdict agrees.
+CUT_LISTS = {"win7-truncated"}
+
+
+def _without_evidence(verdicts: t.Sequence[t.Mapping[str, t.Any]]) -> list[dict[str, t.Any]]:
+    return [{k: v for k, v in verdict.items() if k != "evidence"} for verdict in verdicts]
 
 
 def live_read(host: str) -> dict[str, t.Any]:
@@ -77,8 +84,15 @@ def test_facts_agree(host: str, profile: str, lab_copy: t.Callable[[str], str]) 
     # The OS name is display text and differs by source: systeminfo shows WMI's Caption
     # ("Microsoft Windows 7 Professional "), win_tls_read the registry's ProductName.
     offline_text = json.dumps(offline["evaluation"]).replace(offline["state"]["os_name"].strip(), live["state"]["os_name"])
-    assert json.loads(offline_text) == live["evaluation"]
-    for field in ("version", "service_pack", "product_type", "architecture", "hotfixes", "file_versions"):
+    offline_evaluation, live_evaluation = json.loads(offline_text), dict(live["evaluation"])
+    fields = ["version", "service_pack", "product_type", "architecture", "hotfixes", "file_versions"]
+    if host in CUT_LISTS:
+        for evaluation in (offline_evaluation, live_evaluation):
+            evaluation["hotfixes"] = _without_evidence(evaluation["hotfixes"])
+        fields.remove("hotfixes")
+        assert set(offline["state"]["hotfixes"]) < set(live["state"]["hotfixes"])
+    assert offline_evaluation == live_evaluation
+    for field in fields:
         assert live["state"][field] == offline["state"][field], field
 
 
@@ -95,6 +109,9 @@ def test_hotfix_verdicts_agree(host: str, lab_copy: t.Callable[[str], str]) -> N
     offline, live = run_both(tls_hotfix, {"install": False}, host, lab_copy(host))
     assert offline.get("failed") == live.get("failed")
     for field in ("hotfixes", "missing", "installed", "reboot_required"):
+        if field == "hotfixes" and host in CUT_LISTS:
+            assert _without_evidence(live[field]) == _without_evidence(offline[field])
+            continue
         assert live.get(field) == offline.get(field), field
 
 

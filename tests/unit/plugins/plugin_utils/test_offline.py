@@ -133,7 +133,8 @@ class TestLoadErrors:
     def test_no_systeminfo_lists_what_was_found(self, host_folder: str) -> None:
         os.remove(os.path.join(host_folder, "systeminfo.csv"))
         err = error(host_folder)
-        assert err.detail == ("expected systeminfo.csv (systeminfo /fo csv) or systeminfo.txt in the folder; found "
+        assert err.detail == ("expected osidentity.txt and hotfixes.csv (files/collect.cmd), or systeminfo.csv "
+                              "(systeminfo /fo csv) or systeminfo.txt in the folder; found "
                               "cipher-local.reg, fileversions.csv, schannel.reg")
 
     def test_empty_folder(self, tmp_path: os.PathLike[str]) -> None:

@@ -362,3 +362,18 @@ class TestApply:
             ("HKLM\\S", "new"): RegValue("dword", 3),
             ("HKLM\\S", ""): RegValue("sz", "d"),
         }
+
+
+def test_a_long_malformed_line_shows_its_end_where_the_fault_is() -> None:
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._regfile import parse_reg
+
+    key = r"[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client"
+    data = ("Windows Registry Editor Version 5.00\r\n\r\n" + key + "\r\n").encode("utf-8")
+    try:
+        parse_reg(data, "schannel.reg")
+    except ExportFormatError as err:
+        assert "TLS 1.2\\\\Client'" in err.detail, err.detail  # the end, where the "]" is missing
+        assert "[HKEY_LOCAL_MACHINE" in err.detail
+    else:
+        raise AssertionError("a key line without ']' was accepted")

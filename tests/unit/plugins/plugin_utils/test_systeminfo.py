@@ -65,7 +65,7 @@ class TestCsv:
         data = b"\xff\xfe" + (HEADER + "\r\n" + csv_row() + "\r\n").encode("utf-16-le")
         assert parse_systeminfo(data, "systeminfo.csv") == SystemInfo(
             "SRV-01", "Microsoft Windows Server 2012 R2 Standard", (6, 3, 9600), 0, "server", "x64",
-            frozenset({"KB2919355", "KB3000850"}))
+            frozenset({"KB2919355", "KB3000850"}), hotfixes_declared=2, hotfixes_listed=2)
 
     def test_utf8_with_bom_and_a_leading_blank_line(self) -> None:
         data = b"\xef\xbb\xbf\r\n" + csv_file(csv_row())
@@ -95,17 +95,25 @@ class TestCsv:
         err = error(csv_file('"SRV-01","Windows"'))
         assert (err.line, err.detail) == (2, "expected 9 fields like the header row, got 2")
 
-    def test_german_export_names_the_missing_columns(self) -> None:
+    def test_german_export_is_read(self) -> None:
         header = ('"Hostname","Betriebssystemname","Betriebssystemversion","Betriebssystemhersteller",'
                   '"Betriebssystemkonfiguration","Betriebssystem-Buildtyp","Systemtyp","Hotfix(es)","Netzwerkkarte(n)"')
+        info = parse_systeminfo(csv_file(csv_row(config="Mitgliedsserver"), header=header), "s.csv")
+        assert (info.language, info.hostname, info.product_type, info.hotfixes) == (
+            "German", "SRV-01", "server", frozenset({"KB2919355", "KB3000850"}))
+
+    def test_unknown_language_names_what_was_found_and_how_to_collect(self) -> None:
+        header = ",".join(f'"X{n}"' for n in range(9))
         err = error(csv_file(csv_row(), header=header))
-        assert err.detail == (
-            "expected the output of 'systeminfo /fo csv' or 'systeminfo' with English labels; found none of "
-            "'Host Name', 'OS Name', 'OS Version', 'System Type', 'Hotfix(s)' (tlsready reads English systeminfo only)")
+        assert err.detail.startswith("found the labels 'X0', 'X1', 'X2', 'X3', 'X4', 'X5', ... (9 in all), none of "
+                                     "which is a systeminfo label tlsready knows (it reads systeminfo in English, "
+                                     "German, French,")
+        assert "Collect this host with files/collect.cmd" in err.detail
+        assert "English systeminfo only" not in err.detail
 
     def test_one_missing_column_is_named(self) -> None:
-        err = error(csv_file(csv_row(), header=HEADER.replace('"System Type"', '"Systemtyp"')))
-        assert err.detail == "missing the English column(s) 'System Type' (tlsready reads English systeminfo only)"
+        err = error(csv_file(csv_row(), header=HEADER.replace('"System Type"', '"Sys Type"')))
+        assert err.detail.startswith("read as English systeminfo output, but missing 'System Type' (system type)")
 
     def test_csv_module_errors_become_format_errors(self) -> None:
         err = error(csv_file(csv_row(host="x" * 200_000)))
@@ -182,21 +190,36 @@ class TestList:
     def test_server_2008_r2(self) -> None:
         info = parse_systeminfo(LIST.replace("\n", "\r\n").encode("cp437"), "systeminfo.txt")
         assert info == SystemInfo("WS2008R2", "Microsoft Windows Server 2008 R2 Enterprise", (6, 1, 7601), 1,
-                                  "server", "x64", frozenset({"KB2999226", "KB3080079"}))
+                                  "server", "x64", frozenset({"KB2999226", "KB3080079"}), hotfixes_declared=3,
+                                  hotfixes_listed=3)
+        assert info.hotfixes_complete
 
     def test_lf_only_and_no_hotfixes(self) -> None:
         text = LIST.split("Hotfix(s):", maxsplit=1)[0] + "Hotfix(s):                 N/A\n"
         assert parse_systeminfo(text.encode(), "s.txt").hotfixes == frozenset()
 
     def test_missing_label_is_named(self) -> None:
-        text = LIST.replace("OS Version:      ", "Version du syst\u00e8me:")
+        text = LIST.replace("OS Version:      ", "Versionx:        ")
         err = error(text.encode("cp437"), "systeminfo.txt")
-        assert str(err) == ("systeminfo.txt: missing the English label(s) 'OS Version' "
-                            "(tlsready reads English systeminfo only)")
+        assert str(err).startswith("systeminfo.txt: read as English systeminfo output, but missing 'OS Version' "
+                                   "(OS version)")
+
+    def test_a_label_of_another_language_counts_for_its_field(self) -> None:
+        # A partly translated Windows (language pack added later) mixes labels.
+        text = LIST.replace("OS Version:      ", "Version du syst\u00e8me:")
+        assert parse_systeminfo(text.encode("cp850"), "systeminfo.txt").version == (6, 1, 7601)
 
     def test_table_format_is_not_read(self) -> None:
         table = "\r\nHost Name       OS Name\r\n=============== =======\r\nPC-0042         Microsoft Windows 7\r\n"
-        assert "found none of 'Host Name'" in error(table.encode(), "s.txt").detail
+        assert "none of which is a systeminfo label" in error(table.encode(), "s.txt").detail
+
+    def test_windows_xp_lower_case_labels(self) -> None:
+        text = LIST.replace("System Type:", "System type:").replace("OS Name:", "OS name:")
+        assert parse_systeminfo(text.encode("cp437"), "s.txt").architecture == "x64"
+
+    def test_bare_numeric_ids_are_kb_ids(self) -> None:
+        text = LIST.replace("[02]: File 1", "[02]: 982861")
+        assert "KB982861" in parse_systeminfo(text.encode("cp437"), "s.txt").hotfixes
 
     def test_empty_file(self) -> None:
         err = error(b"\r\n\r\n", "s.txt")
@@ -208,3 +231,57 @@ class TestList:
 
     def test_broken_utf16(self) -> None:
         assert "not valid UTF-16 text" in error(b"\xff\xfe" + LIST.encode("utf-16-le") + b"\x00", "s.txt").detail
+
+
+# Fixtures written once by lab/generate.py's localised renderer (labels as real Windows prints
+# them) for the lab's win7-patched host; the English reference is the same host in English.
+LOCALISED = [
+    ("systeminfo-win7sp1-de-cp850.txt", "German"), ("systeminfo-win7sp1-de-utf16.csv", "German"),
+    ("systeminfo-win7sp1-fr-cp850.csv", "French"), ("systeminfo-win7sp1-fr-utf8.txt", "French"),
+    ("systeminfo-win7sp1-ru-cp866.txt", "Russian"), ("systeminfo-win7sp1-ru-cp1251.csv", "Russian"),
+    ("systeminfo-win7sp1-zh-gbk.csv", "Chinese (Simplified)"),
+    ("systeminfo-win7sp1-zh-utf16.txt", "Chinese (Simplified)"),
+]
+
+
+class TestLocalisedFixtures:
+    @pytest.mark.parametrize("name, language", LOCALISED)
+    def test_same_facts_as_english(self, name: str, language: str) -> None:
+        english = parse_systeminfo(fixture("systeminfo-win7sp1-en-reference.csv"), "en.csv")
+        info = parse_systeminfo(fixture(name), name)
+        assert info.language == language
+        assert (info.hostname, info.version, info.service_pack, info.product_type, info.architecture,
+                info.hotfixes, info.hotfixes_declared, info.hotfixes_listed) == (
+            english.hostname, english.version, english.service_pack, english.product_type, english.architecture,
+            english.hotfixes, english.hotfixes_declared, english.hotfixes_listed)
+        assert info.hotfixes_complete
+
+    def test_truncated_list_declares_more_than_it_lists(self) -> None:
+        info = parse_systeminfo(fixture("systeminfo-win7sp1-truncated.txt"), "systeminfo.txt")
+        assert (info.hotfixes_declared, info.hotfixes_listed) == (108, 96)
+        assert not info.hotfixes_complete
+        assert "KB3140245" not in info.hotfixes and "KB3080079" in info.hotfixes
+
+    @pytest.mark.parametrize("language, label, configuration, product_type", [
+        ("Spanish", "Nombre de host", "Estación de trabajo miembro", "client"),
+        ("Italian", "Nome host", "Server membro", "server"),
+        ("Portuguese (Brazil)", "Nome do host", "Estação de trabalho autônoma", "client"),
+        ("Polish", "Nazwa hosta", "Serwer członkowski", "server"),
+        ("Turkish", "Ana Bilgisayar Adı", "Üye İş İstasyonu", "client"),
+        ("Japanese", "ホスト名", "メンバー サーバー", "server"),
+        ("Korean", "호스트 이름", "구성원 워크스테이션", "client"),
+        ("Dutch", "Hostnaam", "Lidserver", "server"),
+    ])
+    def test_other_languages(self, language: str, label: str, configuration: str, product_type: str) -> None:
+        from ansible_collections.tlsready.windows.plugins.plugin_utils._systeminfo_labels import LANGUAGES
+
+        labels = next(lang for lang in LANGUAGES if lang.name == language)
+        assert labels.host_name == label
+        header = ",".join(f'"{x}"' for x in (labels.host_name, labels.os_name, labels.os_version,
+                                             labels.os_configuration, labels.system_type, labels.hotfixes))
+        row = ",".join(f'"{x}"' for x in ("SRV-9", "Microsoft Windows Server 2008 R2", "6.1.7601 Service Pack 1 7601",
+                                          configuration, "x64-based PC", "2 x,[01]: KB3140245,[02]: 982861"))
+        codec = {"Japanese": "cp932", "Korean": "cp949", "Polish": "cp852", "Turkish": "cp857"}.get(language, "cp850")
+        info = parse_systeminfo((header + "\r\n" + row + "\r\n").encode(codec), "s.csv")
+        assert (info.language, info.product_type, info.hotfixes, info.hotfixes_declared) == (
+            language, product_type, frozenset({"KB3140245", "KB982861"}), 2)
