@@ -8,7 +8,7 @@ import typing as t
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, host_result, write_reports
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, check_formats, host_reason, host_result, write_reports
 from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import PROFILES
 
 
@@ -43,7 +43,7 @@ class ActionModule(TlsActionBase):
 
     TRANSFERS_FILES = False
     ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
-        "dest": {"type": "path", "required": True},
+        "dest": {"type": "path", "default": ""},
         "mode": {"type": "str", "choices": ["audit", "converge"], "default": "audit"},
         "profile": {"type": "str", "choices": list(PROFILES), "default": "m365_client"},
         "formats": {"type": "list", "elements": "str", "default": ["json", "xml", "csv", "html"]},
@@ -53,8 +53,7 @@ class ActionModule(TlsActionBase):
     }
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        if not args["dest"]:
-            raise InputError("dest", "must be the controller folder for the report files; got an empty path")
+        check_formats(args["formats"])
         names = args["hosts"] if args["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
         alive = set(task_vars.get("ansible_play_hosts", names))
         hostvars = task_vars.get("hostvars", {})
@@ -71,14 +70,19 @@ class ActionModule(TlsActionBase):
                 failures[name] = failure
         generated = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
         report = build_report(results, failures, args["mode"], args["profile"], generated)
-        try:
-            files = write_reports(report, args["dest"], args["formats"])
-        except OSError as err:
-            raise InputError("dest", f"cannot write the report in {args['dest']}: {err.strerror}") from None
+        files: list[str] = []
+        if args["dest"]:
+            try:
+                files = write_reports(report, args["dest"], args["formats"])
+            except OSError as err:
+                raise InputError("dest", f"cannot write the report in {args['dest']}: {err.strerror}") from None
         summary = report["summary"]
-        result: dict[str, t.Any] = {"changed": False, "files": files, "summary": summary, "report_dir": args["dest"]}
+        host_status = {str(h["host"]): h["status"] for h in report["hosts"]}
+        reasons = {str(h["host"]): host_reason(h) for h in report["hosts"] if h["status"] != "compliant"}
+        result: dict[str, t.Any] = {"changed": False, "files": files, "summary": summary, "report_dir": args["dest"],
+                                    "host_status": host_status, "host_reasons": reasons}
         bad = summary["hosts"] - summary["compliant"]
         if args["fail_on_noncompliant"] and bad:
-            result.update(failed=True, msg=f"{bad} of {summary['hosts']} hosts are not compliant "
-                                           f"(see {args['dest']}/report.html)")
+            where = f"see {args['dest']}/report.html" if args["dest"] else "no report folder was given (dest)"
+            result.update(failed=True, msg=f"{bad} of {summary['hosts']} hosts are not compliant ({where})")
         return result

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: tls_report
 short_description: Write the fleet TLS report (JSON, JUnit, CSV, HTML) on the controller
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Collects each host's result (the fact named by O(result_var), set by the C(tlsready.windows.tls12) and
     C(tlsready.windows.audit) roles) and writes C(report.json), C(report.xml) (JUnit, one test case per host),
@@ -19,9 +19,12 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes.flow
 options:
   dest:
-    description: Controller folder for the report files; created when missing.
+    description:
+      - Controller folder for the report files; created when missing.
+      - Empty writes no file; the summary, RV(host_status) and RV(host_reasons) are returned all the same,
+        so a run can publish them and fail on them without a report folder.
     type: path
-    required: true
+    default: ""
   mode:
     description: Which run the report describes.
     type: str
@@ -88,7 +91,17 @@ files:
   type: list
   elements: str
 report_dir:
-  description: O(dest).
+  description: O(dest) (empty when no file was written).
   returned: success
   type: str
+host_status:
+  description: Each reported host's status - compliant, noncompliant, unsupported, unreachable or failed.
+  returned: success
+  type: dict
+  sample: {"win7-fresh": "noncompliant", "win7-patched": "compliant"}
+host_reasons:
+  description: For each host that is not compliant, one line saying why (its status, error finding ids, missing updates or error).
+  returned: success
+  type: dict
+  sample: {"win7-fresh": "noncompliant: schannel.tls1_2.client; missing KB3140245"}
 """

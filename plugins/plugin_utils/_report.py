@@ -157,6 +157,19 @@ def build_report(
             "profile": profile, "summary": summary, "hosts": hosts}
 
 
+def host_reason(entry: t.Mapping[str, t.Any]) -> str:
+    """Return one line saying why a report entry is not compliant (empty for a compliant host)."""
+    status = entry["status"]
+    if status == "compliant":
+        return ""
+    if entry.get("error"):
+        return f"{status}: {entry['error']}"
+    ids = sorted({str(f.get("id")) for f in entry.get("findings") or [] if f.get("severity") == "error"})
+    hotfixes = list(entry.get("missing_hotfixes") or [])
+    parts = ([", ".join(ids)] if ids else []) + ([f"missing {' '.join(hotfixes)}"] if hotfixes else [])
+    return f"{status}: {'; '.join(parts)}" if parts else status
+
+
 def render_json(report: t.Mapping[str, t.Any]) -> str:
     return json.dumps(report, indent=2, sort_keys=True, default=str) + "\n"
 
@@ -286,11 +299,16 @@ _RENDERERS: dict[str, t.Callable[[t.Mapping[str, t.Any]], str]] = {
 }
 
 
-def write_reports(report: t.Mapping[str, t.Any], dest: str, formats: t.Sequence[str] = tuple(FORMATS)) -> list[str]:
-    """Write the chosen formats into ``dest`` atomically; return the paths written."""
+def check_formats(formats: t.Sequence[str]) -> None:
+    """Refuse a format name that is not one of FORMATS, naming the option."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError("formats", f"must be any of {', '.join(FORMATS)}; got {unknown[0]!r}")
+
+
+def write_reports(report: t.Mapping[str, t.Any], dest: str, formats: t.Sequence[str] = tuple(FORMATS)) -> list[str]:
+    """Write the chosen formats into ``dest`` atomically; return the paths written."""
+    check_formats(formats)
     os.makedirs(dest, exist_ok=True)
     written = []
     for fmt in formats:
