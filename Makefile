@@ -41,7 +41,7 @@ endif
 
 HAVE_PWSH := $(shell command -v pwsh 2>/dev/null)
 
-.PHONY: galaxy-import docs-lint
+.PHONY: galaxy-import docs-lint core-range
 .PHONY: help venv build sanity-copy sanity units lint browser lab-tests bench bench-smoke molecule molecule-windows test demo demo-run clean
 
 help:
@@ -202,6 +202,42 @@ bench-smoke: build
 	@echo "== bench-smoke: the benchmark on N = 10 offline hosts, once"
 	python benchmarks/bench.py --hosts 10 --repeat 1
 
+# ---------------------------------------------------------------- core-range
+# The lab audit and converge (tests/lab/test_core_range.py, the lab's audit-converge-audit test)
+# and sanity's line-endings test on the lowest and the highest ansible-core the collection claims
+# (meta/runtime.yml requires_ansible; the venv's own ansible-core runs every other step). Each
+# gets a venv in build/ with a Python it supports: 2.16 runs on 3.10-3.12, 2.21 needs 3.12+.
+# ansible.windows comes from the venv's `ansible` package (it supports ansible-core 2.16+).
+CORE_LOWEST := 2.16.19
+CORE_HIGHEST := 2.21.5
+CORE_LOWEST_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3 $(HOME)/.pyenv/versions/3.12*/bin/python3 $(HOME)/.pyenv/versions/3.10*/bin/python3) $(shell command -v /usr/bin/python3.11 /usr/bin/python3.12 /usr/bin/python3.10 2>/dev/null))
+CORE_HIGHEST_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3 $(HOME)/.pyenv/versions/3.12*/bin/python3) $(shell command -v /usr/bin/python3.13 /usr/bin/python3.12 2>/dev/null))
+CORE_SITE := $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2>/dev/null)
+
+core-range: build sanity-copy
+	@echo "== core-range: lab audit/converge and sanity line-endings on ansible-core $(CORE_LOWEST) and $(CORE_HIGHEST)"
+	@grep -q 'requires_ansible: ">=$(basename $(CORE_LOWEST)).0"' meta/runtime.yml || \
+	  { echo "core-range: meta/runtime.yml requires_ansible does not start at $(basename $(CORE_LOWEST))" >&2; exit 1; }
+	grep -vE '^(-r|ansible|resolvelib)' requirements-dev.txt > $(BUILD)/core-constraints.txt
+	@set -e; for pair in "$(CORE_LOWEST) $(CORE_LOWEST_PYTHON)" "$(CORE_HIGHEST) $(CORE_HIGHEST_PYTHON)"; do \
+	  set -- $$pair; version=$$1; python=$${2:-}; \
+	  if [ -z "$$python" ]; then echo "core-range: no Python for ansible-core $$version (set CORE_LOWEST_PYTHON / CORE_HIGHEST_PYTHON)" >&2; exit 1; fi; \
+	  dir=$(BUILD)/core-$$version; \
+	  if [ ! -x $$dir/venv/bin/ansible-test ]; then \
+	    echo "-- venv $$dir/venv: ansible-core $$version on $$($$python --version)"; \
+	    $$python -m venv $$dir/venv; \
+	    $$dir/venv/bin/python -m pip install --quiet -c $(BUILD)/core-constraints.txt ansible-core==$$version pytest jsonschema; fi; \
+	  rm -rf $$dir/collections && mkdir -p $$dir/collections/ansible_collections; \
+	  ln -s $(COLLECTIONS)/ansible_collections/tlsready $$dir/collections/ansible_collections/tlsready; \
+	  ln -s $(CORE_SITE)/ansible_collections/ansible $$dir/collections/ansible_collections/ansible; \
+	  echo "-- $$($$dir/venv/bin/ansible --version | sed -n 1p) on $$($$dir/venv/bin/python --version)"; \
+	  env -u VIRTUAL_ENV PATH=$$dir/venv/bin:$$PATH TLSREADY_TEST_COLLECTIONS=$$dir/collections \
+	    $$dir/venv/bin/python -m pytest -q -p no:cacheprovider tests/lab/test_core_range.py \
+	    "tests/lab/test_lab_playbooks.py::test_audit_converge_audit"; \
+	  ( cd $(SANITY_ROOT) && env -u VIRTUAL_ENV PATH=$$dir/venv/bin:$$PATH $$dir/venv/bin/ansible-test sanity \
+	    --color no --python $$($$dir/venv/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --test line-endings ); \
+	done
+
 # ---------------------------------------------------------------- galaxy-import
 # galaxy-importer checks the built tarball as Galaxy and Automation Hub do on upload (their
 # settings: tests/galaxy/galaxy-importer.cfg), from an empty folder so that ansible-lint sees
@@ -244,7 +280,7 @@ docs-lint: build
 
 # ---------------------------------------------------------------- test
 # Make stops at the first failing step, so reaching this recipe means every step passed.
-TEST_STEPS := venv build sanity units lint galaxy-import docs-lint browser lab-tests bench-smoke molecule molecule-windows
+TEST_STEPS := venv build sanity units lint galaxy-import docs-lint browser lab-tests core-range bench-smoke molecule molecule-windows
 
 test: $(TEST_STEPS)
 	@echo "make test: every step passed ($(TEST_STEPS))"
