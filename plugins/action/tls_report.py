@@ -50,6 +50,7 @@ class ActionModule(TlsActionBase):
         "fail_on_noncompliant": {"type": "bool", "default": False},
         "result_var": {"type": "str", "default": "tlsready_result"},
         "hosts": {"type": "list", "elements": "str"},
+        "html_template": {"type": "path"},
     }
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -73,7 +74,7 @@ class ActionModule(TlsActionBase):
         files: list[str] = []
         if args["dest"]:
             try:
-                files = write_reports(report, args["dest"], args["formats"])
+                files = write_reports(report, args["dest"], args["formats"], args["html_template"])
             except OSError as err:
                 raise InputError("dest", f"cannot write the report in {args['dest']}: {err.strerror}") from None
         summary = report["summary"]

@@ -54,6 +54,13 @@ options:
       - Give it when reporting from a play on C(localhost) after the real play, for example after C(serial) waves.
     type: list
     elements: str
+  html_template:
+    description:
+      - A Jinja2 template to render C(report.html) with instead of the collection's own
+        (C(plugins/plugin_utils/templates/report.html.j2) in the collection; copy it to start). Its first
+        comment lists the variables the template gets.
+    type: path
+    version_added: 1.0.0
 attributes:
   action:
     support: full
