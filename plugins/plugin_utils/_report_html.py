@@ -38,16 +38,24 @@ class Interner:
 
 
 def top_findings(hosts: t.Sequence[t.Mapping[str, t.Any]]) -> list[dict[str, t.Any]]:
-    """Error findings across the fleet, most hosts first: id, hosts, message, remediation."""
+    """Error findings across the fleet, most hosts first: id, hosts, message and the fixes.
+
+    ``fixes`` lists each distinct remediation with its host count, most hosts first: one finding
+    can need a different fix per release (the update's file name differs).
+    """
     found: dict[str, dict[str, t.Any]] = {}
     for host in hosts:
         for finding in host.get("findings") or []:
             if finding.get("severity") != "error":
                 continue
             entry = found.setdefault(str(finding.get("id")), {
-                "id": str(finding.get("id")), "hosts": 0, "message": str(finding.get("message") or ""),
-                "remediation": str(finding.get("remediation") or "")})
+                "id": str(finding.get("id")), "hosts": 0, "message": str(finding.get("message") or ""), "fixes": {}})
             entry["hosts"] += 1
+            fix = str(finding.get("remediation") or "")
+            entry["fixes"][fix] = entry["fixes"].get(fix, 0) + 1
+    for entry in found.values():
+        entry["fixes"] = [{"remediation": fix, "hosts": n}
+                          for fix, n in sorted(entry["fixes"].items(), key=lambda item: (-item[1], item[0]))]
     return sorted(found.values(), key=lambda f: (-f["hosts"], f["id"]))
 
 

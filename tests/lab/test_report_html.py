@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -95,10 +96,47 @@ def test_filters_from_the_address_hide_other_hosts(audited: str, tmp_path: os.Pa
     assert with_finding
     url = "file://" + os.path.join(audited, "report.html") + "#finding=cipher.no_afd_suite&status=noncompliant,failed"
     dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", url)
-    visible = re.findall(r'<tr class="host" data-host="([^"]+)"[^>]*>', dom)
-    hidden = re.findall(r'<tr class="host hidden" data-host="([^"]+)"', dom)
-    assert sorted(visible) == sorted(h.lower() for h in with_finding if hosts[h]["status"] == "noncompliant")
-    assert len(visible) + len(hidden) == len(hosts)
+    # Only the matching hosts are drawn (the table shows one page of the matches).
+    visible = re.findall(r'<tr class="host" data-host="([^"]+)"', dom)
+    expected = sorted(h.lower() for h in with_finding if hosts[h]["status"] == "noncompliant")
+    assert sorted(visible) == expected
+    assert re.search(rf'<span id="shown">{len(expected)}</span>', dom)
+
+
+def test_the_fleet_view_comes_first_with_host_counts_and_fixes(audited: str, tmp_path: os.PathLike[str]) -> None:
+    hosts = report(audited)
+    dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", "file://" + os.path.join(audited, "report.html"))
+    assert dom.index('id="top-findings"') < dom.index('id="by-release"') < dom.index('id="rows"')
+    counts: dict[str, int] = {}
+    fixes: dict[str, dict[str, int]] = {}
+    for entry in hosts.values():
+        for finding in entry["findings"]:
+            if finding["severity"] == "error":
+                counts[finding["id"]] = counts.get(finding["id"], 0) + 1
+                per_fix = fixes.setdefault(finding["id"], {})
+                per_fix[finding["remediation"]] = per_fix.get(finding["remediation"], 0) + 1
+    rows = re.findall(r'<tr class="top-finding" data-finding="([^"]+)">.*?<td class="finding-hosts">(\d+)</td>.*?<td class="fix">(.*?)</td></tr>',
+                      dom, flags=re.S)
+    assert rows, "the fleet view lists the top findings"
+    shown = [(finding, int(number)) for finding, number, _ in rows]
+    assert shown == sorted(shown, key=lambda r: (-r[1], r[0])), "most hosts first"
+    for finding, number, fix in rows:
+        assert counts[finding] == int(number), finding
+        # Each distinct fix (one per update file name, for instance) with the hosts that need it.
+        shown_fixes = re.findall(r'<p class="fix-text" data-hosts="(\d+)">([^<]*?)(?: \(\d+ hosts\))?</p>', fix)
+        assert {html.unescape(text): int(n) for n, text in shown_fixes} == fixes[finding], finding
+    releases = re.findall(r'<tr class="release"><td>([^<]+)</td><td>(\d+)</td>', dom)
+    by_release = document(audited)["summary"]["by_release"]
+    assert {html.unescape(name): int(n) for name, n in releases} == {k: v["hosts"] for k, v in by_release.items()}
+
+
+def test_the_host_table_pages(audited: str, tmp_path: os.PathLike[str]) -> None:
+    hosts = sorted(h.lower() for h in report(audited))
+    url = "file://" + os.path.join(audited, "report.html") + "#page=2"
+    dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", url)
+    # 18 hosts and 100 rows a page: there is one page, and page 2 shows its last one.
+    assert re.search(r'<span id="pages">1</span>', dom)
+    assert re.findall(r'<tr class="host" data-host="([^"]+)"', dom) == hosts
 
 
 def test_junit_lists_one_case_per_host(audited: str) -> None:
