@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -162,3 +163,46 @@ def test_junit_is_read_by_a_junit_parser(audited: str) -> None:
         assert kinds == expected[entry["status"]], name
     total = sum(suite.tests for suite in suites)
     assert total == len(hosts)
+
+
+def _import_built_collection() -> None:
+    """Make the built tlsready.windows importable (ansible_collections is a namespace package)."""
+    if COLLECTIONS not in sys.path:
+        sys.path.insert(0, COLLECTIONS)
+
+
+def fleet_copies(audited: str, copies: int) -> dict:
+    """The report of ``copies`` hosts cycled from the audited lab, named as lab/generate.py --copies names them.
+
+    Each copy carries its lab host's registry, so its audit result is its lab host's: the same
+    entries under the copies' names (auditing 5,000 folders would take most of make test's time).
+    """
+    _import_built_collection()
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report  # pylint: disable=import-outside-toplevel
+    lab = document(audited)
+    hosts = [h for h in lab["hosts"] if h["host"] != "pc-gone"]
+    width = 5 if copies >= 10000 else 4
+    results = []
+    for index in range(copies):
+        entry = dict(hosts[index % len(hosts)])
+        entry["host"] = f"{entry['host']}-{index + 1:0{width}d}"
+        results.append(entry)
+    return build_report(results, {}, "audit", "m365_client", lab["generated_at"])
+
+
+def test_a_5000_host_report_html_is_at_most_4_mb_and_opens_with_the_fleet_view(audited: str, tmp_path: os.PathLike[str]) -> None:
+    _import_built_collection()
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._report import write_reports  # pylint: disable=import-outside-toplevel
+    fleet = fleet_copies(audited, 5000)
+    out = os.path.join(str(tmp_path), "fleet")
+    write_reports(fleet, out, ["html"])
+    page = os.path.join(out, "report.html")
+    assert os.path.getsize(page) <= 4 * 1024 * 1024, os.path.getsize(page)
+    dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", "file://" + page)
+    assert re.search(r'<span id="shown">5000</span>', dom)
+    assert re.search(r'<span id="pages">50</span>', dom)
+    assert dom.count('<tr class="host"') == 100
+    top = re.search(r'<tr class="top-finding" data-finding="([^"]+)">.*?<td class="finding-hosts">(\d+)</td>', dom, flags=re.S)
+    assert top is not None
+    expected = sum(1 for h in fleet["hosts"] if top.group(1) in {f["id"] for f in h["findings"] if f["severity"] == "error"})
+    assert int(top.group(2)) == expected
