@@ -9,6 +9,7 @@ import typing as t
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, check_formats, host_reason, host_result, write_reports
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report_merge import merge_reports
 from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import PROFILES
 
 
@@ -51,26 +52,16 @@ class ActionModule(TlsActionBase):
         "result_var": {"type": "str", "default": "tlsready_result"},
         "hosts": {"type": "list", "elements": "str"},
         "html_template": {"type": "path"},
+        "merge_reports": {"type": "list", "elements": "path"},
     }
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         check_formats(args["formats"])
-        names = args["hosts"] if args["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
-        alive = set(task_vars.get("ansible_play_hosts", names))
-        hostvars = task_vars.get("hostvars", {})
-        results, failures = [], {}
-        for name in names:
-            found = recorded(hostvars, name, args["result_var"])
-            if not isinstance(found, t.Mapping) and args["hosts"] is None and name not in alive:
-                failures[name] = ("failed", "the host failed or was unreachable earlier in this play; see the play output")
-                continue
-            entry, failure = host_result(name, found, args["result_var"])
-            if failure is None:
-                results.append(entry)
-            else:
-                failures[name] = failure
         generated = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
-        report = build_report(results, failures, args["mode"], args["profile"], generated)
+        if args["merge_reports"] is not None:
+            report = merge_reports(args["merge_reports"], generated)
+        else:
+            report = self._play_report(args, task_vars, generated)
         files: list[str] = []
         if args["dest"]:
             try:
@@ -87,3 +78,22 @@ class ActionModule(TlsActionBase):
             where = f"see {args['dest']}/report.html" if args["dest"] else "no report folder was given (dest)"
             result.update(failed=True, msg=f"{bad} of {summary['hosts']} hosts are not compliant ({where})")
         return result
+
+    @staticmethod
+    def _play_report(args: dict[str, t.Any], task_vars: dict[str, t.Any], generated: str) -> dict[str, t.Any]:
+        """The report of this play's hosts, from what each recorded in ``result_var``."""
+        names = args["hosts"] if args["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
+        alive = set(task_vars.get("ansible_play_hosts", names))
+        hostvars = task_vars.get("hostvars", {})
+        results, failures = [], {}
+        for name in names:
+            found = recorded(hostvars, name, args["result_var"])
+            if not isinstance(found, t.Mapping) and args["hosts"] is None and name not in alive:
+                failures[name] = ("failed", "the host failed or was unreachable earlier in this play; see the play output")
+                continue
+            entry, failure = host_result(name, found, args["result_var"])
+            if failure is None:
+                results.append(entry)
+            else:
+                failures[name] = failure
+        return build_report(results, failures, args["mode"], args["profile"], generated)

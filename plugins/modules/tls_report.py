@@ -61,6 +61,17 @@ options:
         comment lists the variables the template gets.
     type: path
     version_added: 1.0.0
+  merge_reports:
+    description:
+      - Build the report from these C(report.json) files, report folders or shell patterns of them
+        (C(/srv/reports/slices/*/report.json)) instead of the play's hosts,
+        for example the reports of the slices of an AWX sliced job, or of any runs over disjoint host sets.
+      - The reports must cover disjoint hosts (a host in two of them is refused, naming both files) and share
+        one mode and profile. O(hosts) and O(result_var) are then not used.
+      - The C(tlsready.windows.merge_reports) playbook runs this on the controller.
+    type: list
+    elements: path
+    version_added: 1.0.0
 attributes:
   action:
     support: full
@@ -83,7 +94,15 @@ EXAMPLES = r"""
 - name: Write the fleet report once
   tlsready.windows.tls_report:
     dest: /srv/tlsready/reports/nightly
-    result_var: audit_result
+    result_var: audit_facts
+  run_once: true
+
+- name: Merge the reports of four job slices into the fleet's
+  tlsready.windows.tls_report:
+    dest: /srv/tlsready/reports/nightly
+    merge_reports:
+      - /srv/tlsready/reports/slices/*/report.json
+  delegate_to: localhost
   run_once: true
 """
 

@@ -183,6 +183,11 @@ def build_report(
     for name, (status, message) in failures.items():
         hosts.append(clean_text({"host": name, "status": status, "compliant": False, "release": None, "findings": [],
                                  "missing_hotfixes": [], "changes": [], "reboot_required": False, "error": message}))
+    return assemble_report(hosts, mode, profile, generated_at)
+
+
+def assemble_report(hosts: list[dict[str, t.Any]], mode: str, profile: str, generated_at: str) -> dict[str, t.Any]:
+    """Return the report document of finished host entries (each with its status): sorted, summarised."""
     hosts.sort(key=lambda h: str(h["host"]))
     summary: dict[str, t.Any] = {"hosts": len(hosts), **{s: 0 for s in STATUSES}, "reboot_required": 0,
                                  "by_release": {}}
