@@ -119,7 +119,7 @@ def test_the_fleet_view_comes_first_with_host_counts_and_fixes(audited: str, tmp
     rows = re.findall(r'<tr class="top-finding" data-finding="([^"]+)">.*?<td class="finding-hosts">(\d+)</td>.*?<td class="fix">(.*?)</td></tr>',
                       dom, flags=re.S)
     assert rows, "the fleet view lists the top findings"
-    shown = [(finding, int(number)) for finding, number, _ in rows]
+    shown = [(finding, int(number)) for finding, number, _fix in rows]
     assert shown == sorted(shown, key=lambda r: (-r[1], r[0])), "most hosts first"
     for finding, number, fix in rows:
         assert counts[finding] == int(number), finding

@@ -100,7 +100,7 @@ def test_the_manifest_names_the_set_written(tmp_path: os.PathLike[str]) -> None:
 
 
 def _writer(dest: str, generated: str, rounds: int) -> None:
-    for _ in range(rounds):
+    for _round in range(rounds):
         write_reports(report_of(*[host(f"pc-{i}") for i in range(200)], generated=generated), dest)
 
 
