@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import datetime
+import os
 import typing as t
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, check_formats, host_reason, host_result, write_reports
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report_merge import merge_reports
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report_drift import apply_drift
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report_merge import load_report, merge_reports, report_file
 from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import PROFILES
 
 
@@ -53,6 +55,7 @@ class ActionModule(TlsActionBase):
         "hosts": {"type": "list", "elements": "str"},
         "html_template": {"type": "path"},
         "merge_reports": {"type": "list", "elements": "path"},
+        "previous_report": {"type": "path"},
     }
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -62,6 +65,17 @@ class ActionModule(TlsActionBase):
             report = merge_reports(args["merge_reports"], generated)
         else:
             report = self._play_report(args, task_vars, generated)
+        warnings = []
+        previous = args["previous_report"]
+        if not previous and args["dest"] and os.path.isfile(report_file(args["dest"])):
+            previous = args["dest"]  # the last report in the folder, about to be replaced
+        if previous:
+            try:
+                apply_drift(report, load_report(previous))
+            except InputError as err:
+                if args["previous_report"]:
+                    raise InputError("previous_report", err.detail) from None
+                warnings.append(f"no drift shown: the previous report cannot be used ({err})")
         files: list[str] = []
         if args["dest"]:
             try:
@@ -73,6 +87,10 @@ class ActionModule(TlsActionBase):
         reasons = {str(h["host"]): host_reason(h) for h in report["hosts"] if h["status"] != "compliant"}
         result: dict[str, t.Any] = {"changed": False, "files": files, "summary": summary, "report_dir": args["dest"],
                                     "host_status": host_status, "host_reasons": reasons}
+        if "drift" in report:
+            result["drift"] = report["drift"]
+        if warnings:
+            result["warnings"] = warnings
         bad = summary["hosts"] - summary["compliant"]
         if args["fail_on_noncompliant"] and bad:
             where = f"see {args['dest']}/report.html" if args["dest"] else "no report folder was given (dest)"

@@ -72,6 +72,15 @@ options:
     type: list
     elements: path
     version_added: 1.0.0
+  previous_report:
+    description:
+      - The report to compare with (a C(report.json) or a report folder). Every format then shows what changed
+        since it - the hosts that regressed (compliant then, not now) or were fixed, and per host the registry
+        values and error findings that moved, each value owned by Group Policy marked with the GPO setting to change.
+      - Default - the C(report.json) already in O(dest), if any (the last run's report, which this one replaces).
+        An unusable one there is skipped with a warning; an unusable O(previous_report) fails the task.
+    type: path
+    version_added: 1.0.0
 attributes:
   action:
     support: full
@@ -125,6 +134,14 @@ host_status:
   returned: success
   type: dict
   sample: {"win7-fresh": "noncompliant", "win7-patched": "compliant"}
+drift:
+  description:
+    - What changed since the previous report (see O(previous_report)) - C(previous_generated_at) and the host
+      names that C(regressed), were C(fixed) or C(changed). Each changed host's entry in C(report.json) has its
+      own C(drift) (C(before), C(after) and the C(moved) values).
+  returned: when a previous report was found
+  type: dict
+  sample: {"previous_generated_at": "2026-11-30T03:00:00+00:00", "regressed": ["pc-0042"], "fixed": [], "changed": ["pc-0042"]}
 host_reasons:
   description: For each host that is not compliant, one line saying why (its status, error finding ids, missing updates or error).
   returned: success

@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 import jinja2
 
 from ._errors import InputError
+from ._report_drift import mark_group_policy
 from ._report_html import STATUSES, render_html
 
 REPORT_SCHEMA_VERSION = 1
@@ -157,6 +158,9 @@ def _host_entry(result: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
         entry["compliant"] = False
         if not isinstance(entry.get("error"), str):
             entry["error"] = f"the host {status}; see the play output"
+    entry["findings"] = [dict(f) for f in entry.get("findings") or []]
+    entry["changes"] = [dict(c) for c in entry.get("changes") or []]
+    mark_group_policy(entry)
     return entry
 
 
@@ -220,7 +224,20 @@ def render_json(report: t.Mapping[str, t.Any]) -> str:
 
 
 def _finding_line(finding: t.Mapping[str, t.Any]) -> str:
-    return f"{finding.get('id')}: {finding.get('message')} -> {finding.get('remediation')}"
+    gpo = f" [set by Group Policy: change {finding['group_policy']}]" if finding.get("group_policy") else ""
+    return f"{finding.get('id')}: {finding.get('message')} -> {finding.get('remediation')}{gpo}"
+
+
+def drift_line(host: t.Mapping[str, t.Any]) -> str:
+    """One line of what moved on a host since the previous report ("" when nothing did)."""
+    drift = host.get("drift")
+    if not drift:
+        return ""
+    moves = "; ".join(f"{what}: {was} -> {now}" + (f" (set by Group Policy: {gpo})" if gpo else "")
+                      for what, was, now, gpo in drift["moved"])
+    head = {(True, False): "regressed", (False, True): "fixed"}.get(
+        (drift["before"] == "compliant", drift["after"] == "compliant"), "changed")
+    return f"{head} ({drift['before']} -> {drift['after']})" + (f": {moves}" if moves else "")
 
 
 def render_junit(report: t.Mapping[str, t.Any]) -> str:
@@ -236,6 +253,9 @@ def render_junit(report: t.Mapping[str, t.Any]) -> str:
         props = ET.SubElement(case, "properties")
         for key in ("name", "build", "architecture"):
             ET.SubElement(props, "property", name=f"release.{key}", value=xml_text(release.get(key) or ""))
+        if host.get("drift"):
+            ET.SubElement(props, "property", name="drift", value=xml_text(drift_line(host)))
+            ET.SubElement(case, "system-out").text = xml_text("Changed since the previous report: " + drift_line(host))
         findings = [f for f in host.get("findings") or [] if f.get("severity") == "error"]
         if host["status"] in ("noncompliant", "unsupported"):
             failure = ET.SubElement(case, "failure", message=count_of(len(findings), "finding"), type=host["status"])
@@ -261,17 +281,18 @@ def render_csv(report: t.Mapping[str, t.Any]) -> str:
     # Every cell quoted: a spreadsheet that splits on ';' (many locales) or ',' keeps each cell whole.
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["host", "status", "release", "build", "architecture", "finding_id", "severity", "message",
-                     "remediation", "missing_hotfixes", "reboot_required"])
+                     "remediation", "missing_hotfixes", "reboot_required", "group_policy", "drift"])
     for host in report["hosts"]:
         release = host.get("release") or {}
         base = [host["host"], host["status"], release.get("name"), release.get("build"), release.get("architecture")]
         tail = [" ".join(host.get("missing_hotfixes") or []), host.get("reboot_required")]
+        drift = drift_line(host)
         findings = host.get("findings") or []
         if host.get("error"):
             findings = [{"id": host["status"], "severity": "error", "message": host["error"], "remediation": ""}]
         for finding in findings or [{}]:
             row = base + [finding.get("id"), finding.get("severity"), finding.get("message"), finding.get("remediation")]
-            writer.writerow([_cell(v) for v in row + tail])
+            writer.writerow([_cell(v) for v in row + tail + [finding.get("group_policy"), drift]])
     return out.getvalue()
 
 

@@ -49,7 +49,8 @@ def top_findings(hosts: t.Sequence[t.Mapping[str, t.Any]]) -> list[dict[str, t.A
             if finding.get("severity") != "error":
                 continue
             entry = found.setdefault(str(finding.get("id")), {
-                "id": str(finding.get("id")), "hosts": 0, "message": str(finding.get("message") or ""), "fixes": {}})
+                "id": str(finding.get("id")), "hosts": 0, "message": str(finding.get("message") or ""), "fixes": {},
+                "group_policy": str(finding.get("group_policy") or "")})
             entry["hosts"] += 1
             fix = str(finding.get("remediation") or "")
             entry["fixes"][fix] = entry["fixes"].get(fix, 0) + 1
@@ -68,7 +69,12 @@ def releases(summary: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
 
 
 def table_data(report: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """The host table as compact JSON: texts stored once (f, c, r), one short array per host (h)."""
+    """The host table as compact JSON: texts stored once (f, c, r), one short array per host (h).
+
+    h: [name, status, release, build, missing updates, restart, [finding], [change], error,
+    drift moves?]; f: [id, severity, message, remediation, GPO setting]; a drift move is
+    [what, before, after, GPO setting].
+    """
     findings, changes, names = Interner(), Interner(), Interner()
     rows = []
     for host in report["hosts"]:
@@ -77,12 +83,13 @@ def table_data(report: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
             str(host["host"]), host["status"], names(str(release.get("name") or "unknown")),
             str(release.get("build") or ""), " ".join(host.get("missing_hotfixes") or []),
             1 if host.get("reboot_required") else 0,
-            [findings([str(f.get("id")), str(f.get("severity")), str(f.get("message")), str(f.get("remediation"))])
+            [findings([str(f.get("id")), str(f.get("severity")), str(f.get("message")), str(f.get("remediation")),
+                       str(f.get("group_policy") or "")])
              for f in host.get("findings") or []],
             [changes([str(c.get("path")), str(c.get("name")), str(c.get("type")), str(c.get("current")),
                       str(c.get("desired"))]) for c in host.get("changes") or []],
             str(host["error"]) if host.get("error") else "",
-        ] + ([host["drift"]] if host.get("drift") else []))
+        ] + ([host["drift"]["moved"]] if host.get("drift") else []))
     return {"f": findings.items, "c": changes.items, "r": names.items, "h": rows}
 
 

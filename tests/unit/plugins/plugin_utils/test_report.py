@@ -93,7 +93,7 @@ def test_html_fleet_view_counts_hosts_per_finding_and_stores_texts_once() -> Non
     assert '<td class="finding-hosts">2</td>' in fleet and "Install KB3140245" in fleet
     assert fleet.index("Top findings") < fleet.index("Compliance by release")
     table = embedded_table(page)
-    assert table["f"] == [[FINDING["id"], "error", FINDING["message"], FINDING["remediation"]]]
+    assert table["f"] == [[FINDING["id"], "error", FINDING["message"], FINDING["remediation"], ""]]
     assert [row[6] for row in table["h"]] == [[0], [0]]
     assert page.count("KB3140245 is missing") == 2  # once in the fleet view, once in the data
 

@@ -123,3 +123,26 @@ def test_two_concurrent_writers_never_leave_a_mixed_set(tmp_path: os.PathLike[st
             assert hashlib.sha256(handle.read()).hexdigest() == digest, name
     junit = ET.parse(os.path.join(dest, "report.xml")).getroot()
     assert junit.get("timestamp") == manifest["generated_at"]
+
+
+def test_drift_names_regressed_and_fixed_hosts_and_the_values_that_moved() -> None:
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._report_drift import apply_drift  # pylint: disable=import-outside-toplevel
+    policy_path = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings"
+    change = {"setting": "wininet.secure_protocols", "path": policy_path, "name": "SecureProtocols", "type": "dword",
+              "current": 160, "desired": 2048}
+    before = report_of(host("pc-a", compliant=True), host("pc-b"), host("pc-c", compliant=True))
+    after = report_of(host("pc-a", changes=[change], findings=[{"id": "wininet.policy_secure_protocols", "severity": "error",
+                                                                "message": "m", "remediation": "r"}]),
+                      host("pc-b", compliant=True), host("pc-c", compliant=True))
+    apply_drift(after, before)
+    assert after["drift"]["regressed"] == ["pc-a"] and after["drift"]["fixed"] == ["pc-b"]
+    assert after["drift"]["changed"] == ["pc-a", "pc-b"]
+    entry = next(h for h in after["hosts"] if h["host"] == "pc-a")
+    moved = {m[0]: m for m in entry["drift"]["moved"]}
+    assert moved[policy_path + "\\SecureProtocols"][1:3] == ["as required", "160"]
+    assert "Turn off encryption support" in moved[policy_path + "\\SecureProtocols"][3]
+    assert "Turn off encryption support" in entry["changes"][0]["group_policy"]
+    assert "drift" not in next(h for h in after["hosts"] if h["host"] == "pc-c")
+    rows = list(csv.DictReader(io.StringIO(render_csv(after))))
+    assert [r["drift"] for r in rows if r["host"] == "pc-a"][0].startswith("regressed (compliant -> noncompliant)")
+    ET.fromstring(render_junit(after))
