@@ -15,7 +15,8 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
-from test_lab_playbooks import lab, report, run  # noqa: F401  # pylint: disable=unused-import  (lab: the fixture)
+# lab is the fixture these tests use.
+from test_lab_playbooks import lab, report, run  # noqa: F401  # pylint: disable=unused-import
 
 HOST = "win7-patched"
 GPO = "Turn off encryption support"

@@ -8,7 +8,8 @@ import json
 import os
 import subprocess
 
-from test_lab_playbooks import COLLECTIONS, PLAYBOOK, ROOT, lab, report, run  # noqa: F401  # pylint: disable=unused-import  (lab: the fixture)
+# lab is the fixture these tests use.
+from test_lab_playbooks import COLLECTIONS, PLAYBOOK, ROOT, lab, report, run  # noqa: F401  # pylint: disable=unused-import
 
 
 def test_four_slices_merge_into_the_fleet_report(lab: str, tmp_path: os.PathLike[str]) -> None:
