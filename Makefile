@@ -41,6 +41,7 @@ endif
 
 HAVE_PWSH := $(shell command -v pwsh 2>/dev/null)
 
+.PHONY: galaxy-import docs-lint core-range
 .PHONY: help venv build sanity-copy sanity units lint browser wine wine-tests lab-tests bench bench-smoke molecule molecule-windows test demo demo-run clean
 
 help:
@@ -77,6 +78,13 @@ build: venv
 # ansible-test needs the collection at .../ansible_collections/<ns>/<name>. The copy holds
 # the files git knows of (tracked, or untracked but not ignored), so local junk (.venv,
 # build, caches, lab runs) never reaches the tests; without git, a tar with excludes.
+# Windows writes these with CRLF line endings and tlsready reads them as Windows writes them:
+# the lab's exports (lab/generate.py), the export fixtures and collect.cmd (cmd.exe needs CRLF).
+# ansible-test's line-endings test would ask for LF, so they are kept out of the files it
+# lists instead of listed in tests/sanity/ignore-*.txt (which stay empty, for every
+# ansible-core); tests/unit/test_collect_cmd.py checks that they keep their CRLF.
+WINDOWS_BYTES := /lab/hosts/ /files/collect.cmd /tests/unit/fixtures/exports/systeminfo-win7sp1.csv /tests/unit/fixtures/exports/systeminfo-win7sp1.txt
+
 sanity-copy:
 	rm -rf $(BUILD)/ansible_collections
 	mkdir -p $(SANITY_ROOT)
@@ -91,6 +99,9 @@ sanity-copy:
 	@# ansible-test lists content files with git from the nearest .git upwards; build/ is
 	@# ignored by this repo, so the copy gets an empty repo of its own (nothing committed).
 	@if command -v git >/dev/null 2>&1; then git -C $(SANITY_ROOT) init --quiet; fi
+	@# Files that hold Windows' own bytes (CRLF) are in the copy, for the unit tests, but not in
+	@# what ansible-test lists: the copy's git excludes them (see WINDOWS_BYTES below).
+	@if [ -d $(SANITY_ROOT)/.git ]; then printf '%s\n' $(WINDOWS_BYTES) >> $(SANITY_ROOT)/.git/info/exclude; fi
 
 # pip version ansible-test bootstraps into its sanity venvs (get_venv_packages()).
 GET_PIP_VERSION = $(shell sed -n "s/^ *pip='\([0-9.]*\)',.*/\1/p" \
@@ -206,9 +217,85 @@ bench-smoke: build
 	@echo "== bench-smoke: the benchmark on N = 10 offline hosts, once"
 	python benchmarks/bench.py --hosts 10 --repeat 1
 
+# ---------------------------------------------------------------- core-range
+# The lab audit and converge (tests/lab/test_core_range.py, the lab's audit-converge-audit test)
+# and sanity's line-endings test on the lowest and the highest ansible-core the collection claims
+# (meta/runtime.yml requires_ansible; the venv's own ansible-core runs every other step). Each
+# gets a venv in build/ with a Python it supports: 2.16 runs on 3.10-3.12, 2.21 needs 3.12+.
+# ansible.windows comes from the venv's `ansible` package (it supports ansible-core 2.16+).
+CORE_LOWEST := 2.16.19
+CORE_HIGHEST := 2.21.5
+CORE_LOWEST_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3 $(HOME)/.pyenv/versions/3.12*/bin/python3 $(HOME)/.pyenv/versions/3.10*/bin/python3) $(shell command -v /usr/bin/python3.11 /usr/bin/python3.12 /usr/bin/python3.10 2>/dev/null))
+CORE_HIGHEST_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3 $(HOME)/.pyenv/versions/3.12*/bin/python3) $(shell command -v /usr/bin/python3.13 /usr/bin/python3.12 2>/dev/null))
+CORE_SITE := $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2>/dev/null)
+
+core-range: build sanity-copy
+	@echo "== core-range: lab audit/converge and sanity line-endings on ansible-core $(CORE_LOWEST) and $(CORE_HIGHEST)"
+	@grep -q 'requires_ansible: ">=$(basename $(CORE_LOWEST)).0"' meta/runtime.yml || \
+	  { echo "core-range: meta/runtime.yml requires_ansible does not start at $(basename $(CORE_LOWEST))" >&2; exit 1; }
+	grep -vE '^(-r|ansible|resolvelib)' requirements-dev.txt > $(BUILD)/core-constraints.txt
+	@set -e; for pair in "$(CORE_LOWEST) $(CORE_LOWEST_PYTHON)" "$(CORE_HIGHEST) $(CORE_HIGHEST_PYTHON)"; do \
+	  set -- $$pair; version=$$1; python=$${2:-}; \
+	  if [ -z "$$python" ]; then echo "skipped: ansible-core $$version needs a Python this machine does not have (3.12+ for 2.21; set CORE_LOWEST_PYTHON / CORE_HIGHEST_PYTHON)"; continue; fi; \
+	  dir=$(BUILD)/core-$$version; \
+	  if [ ! -x $$dir/venv/bin/ansible-test ]; then \
+	    echo "-- venv $$dir/venv: ansible-core $$version on $$($$python --version)"; \
+	    $$python -m venv $$dir/venv; \
+	    $$dir/venv/bin/python -m pip install --quiet -c $(BUILD)/core-constraints.txt ansible-core==$$version pytest jsonschema; fi; \
+	  rm -rf $$dir/collections && mkdir -p $$dir/collections/ansible_collections; \
+	  ln -s $(COLLECTIONS)/ansible_collections/tlsready $$dir/collections/ansible_collections/tlsready; \
+	  ln -s $(CORE_SITE)/ansible_collections/ansible $$dir/collections/ansible_collections/ansible; \
+	  echo "-- $$($$dir/venv/bin/ansible --version | sed -n 1p) on $$($$dir/venv/bin/python --version)"; \
+	  env -u VIRTUAL_ENV PATH=$$dir/venv/bin:$$PATH TLSREADY_TEST_COLLECTIONS=$$dir/collections \
+	    $$dir/venv/bin/python -m pytest -q -p no:cacheprovider tests/lab/test_core_range.py \
+	    "tests/lab/test_lab_playbooks.py::test_audit_converge_audit"; \
+	  ( cd $(SANITY_ROOT) && env -u VIRTUAL_ENV PATH=$$dir/venv/bin:$$PATH $$dir/venv/bin/ansible-test sanity \
+	    --color no --python $$($$dir/venv/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --test line-endings ); \
+	done
+
+# ---------------------------------------------------------------- galaxy-import
+# galaxy-importer checks the built tarball as Galaxy and Automation Hub do on upload (their
+# settings: tests/galaxy/galaxy-importer.cfg), from an empty folder so that ansible-lint sees
+# only the tarball. It needs a venv of its own (tests/galaxy/requirements.txt says why). Any
+# WARNING or ERROR line fails the step: Hub shows both to the uploader.
+GALAXY_IMPORTER_VENV := $(BUILD)/galaxy-importer-venv
+GALAXY_IMPORTER_STAMP := $(GALAXY_IMPORTER_VENV)/.installed-requirements
+
+$(GALAXY_IMPORTER_STAMP): tests/galaxy/requirements.txt
+	$(PYTHON) -m venv $(GALAXY_IMPORTER_VENV)
+	$(GALAXY_IMPORTER_VENV)/bin/python -m pip install --quiet -r tests/galaxy/requirements.txt
+	@touch $@
+
+galaxy-import: build $(GALAXY_IMPORTER_STAMP)
+	@echo "== galaxy-import: galaxy-importer on $$(basename $(BUILD)/tlsready-windows-*.tar.gz)"
+	@tarball=$$(ls $(BUILD)/tlsready-windows-*.tar.gz); out=$(BUILD)/galaxy-import.log; work=$$(mktemp -d); \
+	  ( cd $$work && env -u VIRTUAL_ENV -u ANSIBLE_COLLECTIONS_PATH PATH=$(GALAXY_IMPORTER_VENV)/bin:/usr/bin:/bin \
+	    GALAXY_IMPORTER_CONFIG=$(ROOT)/tests/galaxy/galaxy-importer.cfg \
+	    $(GALAXY_IMPORTER_VENV)/bin/python -m galaxy_importer.main $$tarball ) > $$out 2>&1; rc=$$?; rm -rf $$work; \
+	  if [ $$rc -ne 0 ] || grep -qE '^(WARNING|ERROR)' $$out; then cat $$out; echo "galaxy-import: galaxy-importer reported the lines above (exit $$rc)" >&2; exit 1; fi; \
+	  grep -E 'Importing with|Linting|ansible-doc|Done' $$out || true; echo "galaxy-import: no warning, no error ($$out)"
+
+# ---------------------------------------------------------------- docs-lint
+# antsibull-docs: the plugin and role docs' markup and references, then the collection's
+# docsite (the RST pages docs.ansible.com would build) rendered by Sphinx, warnings as errors.
+docs-lint: build
+	@echo "== docs-lint: antsibull-docs lint-collection-docs, docsite build"
+	antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck .
+	rm -rf $(BUILD)/docsite && mkdir -p $(BUILD)/docsite
+	antsibull-docs sphinx-init --use-current --lenient --dest-dir $(BUILD)/docsite tlsready.windows >/dev/null
+	echo 'intersphinx_mapping = {}  # offline build (make docs-lint)' >> $(BUILD)/docsite/conf.py
+	@# Offline: labels of docs.ansible.com (other collections' modules, common_return_values, the
+	@# configuration page) resolve there through intersphinx, which needs the network; they are
+	@# the only Sphinx warnings allowed.
+	cd $(BUILD)/docsite && antsibull-docs collection --use-current --dest-dir rst --fail-on-error tlsready.windows \
+	  && sphinx-build -M html rst build -c . -q -w warnings.txt
+	@if grep -vE "WARNING: undefined label: '(common_return_values|action_plugins|ansible_configuration_settings|ansible_collections\.ansible\.(windows|builtin)\.[a-z_]+(_module)?)'" \
+	    $(BUILD)/docsite/warnings.txt | grep -E 'WARNING|ERROR'; then echo "docs-lint: Sphinx warnings above" >&2; exit 1; fi
+	test -f $(BUILD)/docsite/build/html/collections/tlsready/windows/index.html
+
 # ---------------------------------------------------------------- test
 # Make stops at the first failing step, so reaching this recipe means every step passed.
-TEST_STEPS := venv build sanity units lint browser lab-tests wine-tests bench-smoke molecule molecule-windows
+TEST_STEPS := venv build sanity units lint galaxy-import docs-lint browser lab-tests wine-tests core-range bench-smoke molecule molecule-windows
 
 test: $(TEST_STEPS)
 	@echo "make test: every step passed ($(TEST_STEPS))"

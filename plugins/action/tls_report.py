@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import datetime
+import os
 import typing as t
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, host_result, write_reports
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, check_formats, host_reason, host_result, write_reports
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report_drift import apply_drift
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report_merge import load_report, merge_reports, report_file
 from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import PROFILES
 
 
@@ -43,18 +46,60 @@ class ActionModule(TlsActionBase):
 
     TRANSFERS_FILES = False
     ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
-        "dest": {"type": "path", "required": True},
+        "dest": {"type": "path", "default": ""},
         "mode": {"type": "str", "choices": ["audit", "converge"], "default": "audit"},
         "profile": {"type": "str", "choices": list(PROFILES), "default": "m365_client"},
         "formats": {"type": "list", "elements": "str", "default": ["json", "xml", "csv", "html"]},
         "fail_on_noncompliant": {"type": "bool", "default": False},
         "result_var": {"type": "str", "default": "tlsready_result"},
         "hosts": {"type": "list", "elements": "str"},
+        "html_template": {"type": "path"},
+        "merge_reports": {"type": "list", "elements": "path"},
+        "previous_report": {"type": "path"},
     }
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        if not args["dest"]:
-            raise InputError("dest", "must be the controller folder for the report files; got an empty path")
+        check_formats(args["formats"])
+        generated = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
+        if args["merge_reports"] is not None:
+            report = merge_reports(args["merge_reports"], generated)
+        else:
+            report = self._play_report(args, task_vars, generated)
+        warnings = []
+        previous = args["previous_report"]
+        if not previous and args["dest"] and os.path.isfile(report_file(args["dest"])):
+            previous = args["dest"]  # the last report in the folder, about to be replaced
+        if previous:
+            try:
+                apply_drift(report, load_report(previous))
+            except InputError as err:
+                if args["previous_report"]:
+                    raise InputError("previous_report", err.detail) from None
+                warnings.append(f"no drift shown: the previous report cannot be used ({err})")
+        files: list[str] = []
+        if args["dest"]:
+            try:
+                files = write_reports(report, args["dest"], args["formats"], args["html_template"])
+            except OSError as err:
+                raise InputError("dest", f"cannot write the report in {args['dest']}: {err.strerror}") from None
+        summary = report["summary"]
+        host_status = {str(h["host"]): h["status"] for h in report["hosts"]}
+        reasons = {str(h["host"]): host_reason(h) for h in report["hosts"] if h["status"] != "compliant"}
+        result: dict[str, t.Any] = {"changed": False, "files": files, "summary": summary, "report_dir": args["dest"],
+                                    "host_status": host_status, "host_reasons": reasons}
+        if "drift" in report:
+            result["drift"] = report["drift"]
+        if warnings:
+            result["warnings"] = warnings
+        bad = summary["hosts"] - summary["compliant"]
+        if args["fail_on_noncompliant"] and bad:
+            where = f"see {args['dest']}/report.html" if args["dest"] else "no report folder was given (dest)"
+            result.update(failed=True, msg=f"{bad} of {summary['hosts']} hosts are not compliant ({where})")
+        return result
+
+    @staticmethod
+    def _play_report(args: dict[str, t.Any], task_vars: dict[str, t.Any], generated: str) -> dict[str, t.Any]:
+        """The report of this play's hosts, from what each recorded in ``result_var``."""
         names = args["hosts"] if args["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
         alive = set(task_vars.get("ansible_play_hosts", names))
         hostvars = task_vars.get("hostvars", {})
@@ -69,16 +114,4 @@ class ActionModule(TlsActionBase):
                 results.append(entry)
             else:
                 failures[name] = failure
-        generated = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
-        report = build_report(results, failures, args["mode"], args["profile"], generated)
-        try:
-            files = write_reports(report, args["dest"], args["formats"])
-        except OSError as err:
-            raise InputError("dest", f"cannot write the report in {args['dest']}: {err.strerror}") from None
-        summary = report["summary"]
-        result: dict[str, t.Any] = {"changed": False, "files": files, "summary": summary, "report_dir": args["dest"]}
-        bad = summary["hosts"] - summary["compliant"]
-        if args["fail_on_noncompliant"] and bad:
-            result.update(failed=True, msg=f"{bad} of {summary['hosts']} hosts are not compliant "
-                                           f"(see {args['dest']}/report.html)")
-        return result
+        return build_report(results, failures, args["mode"], args["profile"], generated)

@@ -19,7 +19,7 @@ description:
   - Only the C(tlsready.windows) modules work on such a host; any other module fails with a message
     saying so. Plays that target offline hosts need C(gather_facts=false).
 author: tlsready.windows contributors (@tlsready-windows)
-version_added: 0.1.0
+version_added: 1.0.0
 options:
   offline_path:
     description:

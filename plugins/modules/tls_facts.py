@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: tls_facts
 short_description: Read a Windows host's whole TLS state in one round trip and judge it
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the operating system, installed updates, evidence file versions, Schannel protocol keys,
     WinHTTP and WinINet protocol values, .NET strong crypto values (both versions, both registry views)

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: tls_hotfix
 short_description: Check and install the Windows updates TLS 1.2 needs, supersedence-aware
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Decides for each update the host's release needs (KB3140245 for WinHTTP on Windows 7, 2008 R2, 8 and
     2012; KB3042058 or KB2919355 for the GCM cipher suites; KB4019276 on Server 2008 SP2) whether it is

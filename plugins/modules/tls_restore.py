@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: tls_restore
 short_description: Put back the TLS registry values saved before tlsready changed them
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads a backup written by M(tlsready.windows.tls_settings) (option O(tlsready.windows.tls_settings#module:backup))
     and writes every value back as it was; values that were absent before are deleted again.

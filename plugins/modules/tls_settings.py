@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: tls_settings
 short_description: Enforce the Schannel, WinHTTP, WinINet and .NET values a TLS profile needs
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Judges the host against O(profile) (see M(tlsready.windows.tls_facts)) and writes only the registry
     values that are not already effectively right. A host that is already right is not changed.

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: win_tls_read
 short_description: Read the raw TLS-related state of a Windows host in one round trip
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns, in one call, the raw facts the tlsready.windows policy engine judges - Windows version, product
     type and architecture, the installed updates, the versions of a list of files and every value under a

@@ -8,19 +8,24 @@ Hosts that were unreachable or failed appear in every format as such, never as c
 from __future__ import annotations
 
 import csv
-import html
+import fcntl
+import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import typing as t
 import xml.etree.ElementTree as ET
 
+import jinja2
+
 from ._errors import InputError
+from ._report_drift import mark_group_policy
+from ._report_html import STATUSES, render_html
 
 REPORT_SCHEMA_VERSION = 1
 FORMATS = {"json": "report.json", "xml": "report.xml", "csv": "report.csv", "html": "report.html"}
-STATUSES = ("compliant", "noncompliant", "unsupported", "unreachable", "failed")
 
 
 NO_RESULT = "no tlsready result recorded: the host failed or was not reached"
@@ -124,6 +129,48 @@ def result_problem(result: t.Mapping[str, t.Any]) -> str | None:
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters XML 1.0 does not allow, even escaped: C0 controls but tab, LF, CR; U+FFFE, U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    # A byte that was not UTF-8 in a file name (os.fsdecode's surrogateescape) shows as \xNN.
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def clean_text(value: t.Any) -> t.Any:
+    """Return ``value`` with every string made encodable: undecodable bytes shown as ``\\xNN`` escapes."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(_escape_surrogate, value)
+    if isinstance(value, t.Mapping):
+        return {clean_text(k): clean_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_text(v) for v in value]
+    return value
+
+
+def xml_text(value: t.Any) -> str:
+    """Text XML 1.0 can hold: characters it forbids (a control character in a host name) as ``\\xNN``."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        "" if value is None else str(value))
+
+
+def _host_entry(result: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    status = host_status(result)
+    entry = {"findings": [], "missing_hotfixes": [], "changes": [], "release": None, "compliant": False,
+             "reboot_required": False, "error": None, **dict(result), "status": status}
+    if status in ("unreachable", "failed"):
+        entry["compliant"] = False
+        if not isinstance(entry.get("error"), str):
+            entry["error"] = f"the host {status}; see the play output"
+    entry["findings"] = [dict(f) for f in entry.get("findings") or []]
+    entry["changes"] = [dict(c) for c in entry.get("changes") or []]
+    mark_group_policy(entry)
+    return entry
+
+
 def build_report(
     results: t.Sequence[t.Mapping[str, t.Any]],
     failures: t.Mapping[str, tuple[str, str]],
@@ -139,17 +186,19 @@ def build_report(
     """
     hosts: list[dict[str, t.Any]] = []
     for result in results:
-        status = host_status(result)
-        entry = {"findings": [], "missing_hotfixes": [], "changes": [], "release": None, "compliant": False,
-                 "reboot_required": False, "error": None, **dict(result), "status": status}
-        if status in ("unreachable", "failed"):
-            entry["compliant"] = False
-            if not isinstance(entry.get("error"), str):
-                entry["error"] = f"the host {status}; see the play output"
-        hosts.append(entry)
+        try:
+            hosts.append(clean_text(_host_entry(result)))
+        except (AttributeError, TypeError, ValueError) as err:
+            # One host's malformed result is that host's failure, never the end of the others' rows.
+            failures = {**failures, str(result.get("host")): ("failed", f"its result could not be reported: {err}")}
     for name, (status, message) in failures.items():
-        hosts.append({"host": name, "status": status, "compliant": False, "release": None, "findings": [],
-                      "missing_hotfixes": [], "changes": [], "reboot_required": False, "error": message})
+        hosts.append(clean_text({"host": name, "status": status, "compliant": False, "release": None, "findings": [],
+                                 "missing_hotfixes": [], "changes": [], "reboot_required": False, "error": message}))
+    return assemble_report(hosts, mode, profile, generated_at)
+
+
+def assemble_report(hosts: list[dict[str, t.Any]], mode: str, profile: str, generated_at: str) -> dict[str, t.Any]:
+    """Return the report document of finished host entries (each with its status): sorted, summarised."""
     hosts.sort(key=lambda h: str(h["host"]))
     summary: dict[str, t.Any] = {"hosts": len(hosts), **{s: 0 for s in STATUSES}, "reboot_required": 0,
                                  "by_release": {}}
@@ -164,12 +213,38 @@ def build_report(
             "profile": profile, "summary": summary, "hosts": hosts}
 
 
+def host_reason(entry: t.Mapping[str, t.Any]) -> str:
+    """Return one line saying why a report entry is not compliant (empty for a compliant host)."""
+    status = entry["status"]
+    if status == "compliant":
+        return ""
+    if entry.get("error"):
+        return f"{status}: {entry['error']}"
+    ids = sorted({str(f.get("id")) for f in entry.get("findings") or [] if f.get("severity") == "error"})
+    hotfixes = list(entry.get("missing_hotfixes") or [])
+    parts = ([", ".join(ids)] if ids else []) + ([f"missing {' '.join(hotfixes)}"] if hotfixes else [])
+    return f"{status}: {'; '.join(parts)}" if parts else status
+
+
 def render_json(report: t.Mapping[str, t.Any]) -> str:
     return json.dumps(report, indent=2, sort_keys=True, default=str) + "\n"
 
 
 def _finding_line(finding: t.Mapping[str, t.Any]) -> str:
-    return f"{finding.get('id')}: {finding.get('message')} -> {finding.get('remediation')}"
+    gpo = f" [set by Group Policy: change {finding['group_policy']}]" if finding.get("group_policy") else ""
+    return f"{finding.get('id')}: {finding.get('message')} -> {finding.get('remediation')}{gpo}"
+
+
+def drift_line(host: t.Mapping[str, t.Any]) -> str:
+    """One line of what moved on a host since the previous report ("" when nothing did)."""
+    drift = host.get("drift")
+    if not drift:
+        return ""
+    moves = "; ".join(f"{what}: {was} -> {now}" + (f" (set by Group Policy: {gpo})" if gpo else "")
+                      for what, was, now, gpo in drift["moved"])
+    head = {(True, False): "regressed", (False, True): "fixed"}.get(
+        (drift["before"] == "compliant", drift["after"] == "compliant"), "changed")
+    return f"{head} ({drift['before']} -> {drift['after']})" + (f": {moves}" if moves else "")
 
 
 def render_junit(report: t.Mapping[str, t.Any]) -> str:
@@ -178,114 +253,54 @@ def render_junit(report: t.Mapping[str, t.Any]) -> str:
     failures = sum(1 for h in hosts if h["status"] in ("noncompliant", "unsupported"))
     errors = sum(1 for h in hosts if h["status"] in ("unreachable", "failed"))
     suite = ET.Element("testsuite", name=f"tlsready.{report['mode']}", tests=str(len(hosts)),
-                       failures=str(failures), errors=str(errors), skipped="0", timestamp=report["generated_at"])
+                       failures=str(failures), errors=str(errors), skipped="0", timestamp=xml_text(report["generated_at"]))
     for host in hosts:
-        case = ET.SubElement(suite, "testcase", classname=f"tlsready.{report['profile']}", name=str(host["host"]))
+        case = ET.SubElement(suite, "testcase", classname=f"tlsready.{report['profile']}", name=xml_text(host["host"]))
         release = host.get("release") or {}
         props = ET.SubElement(case, "properties")
         for key in ("name", "build", "architecture"):
-            ET.SubElement(props, "property", name=f"release.{key}", value=str(release.get(key) or ""))
+            ET.SubElement(props, "property", name=f"release.{key}", value=xml_text(release.get(key) or ""))
+        if host.get("drift"):
+            ET.SubElement(props, "property", name="drift", value=xml_text(drift_line(host)))
+            ET.SubElement(case, "system-out").text = xml_text("Changed since the previous report: " + drift_line(host))
         findings = [f for f in host.get("findings") or [] if f.get("severity") == "error"]
         if host["status"] in ("noncompliant", "unsupported"):
             failure = ET.SubElement(case, "failure", message=count_of(len(findings), "finding"), type=host["status"])
-            failure.text = "\n".join(_finding_line(f) for f in findings)
+            failure.text = xml_text("\n".join(_finding_line(f) for f in findings))
         elif host["status"] in ("unreachable", "failed"):
-            error = ET.SubElement(case, "error", message=str(host.get("error") or host["status"]), type=host["status"])
-            error.text = str(host.get("error") or "")
+            error = ET.SubElement(case, "error", message=xml_text(host.get("error") or host["status"]), type=host["status"])
+            error.text = xml_text(host.get("error") or "")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _cell(value: t.Any) -> str:
     text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like a formula; a leading quote keeps them text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # Spreadsheets run cells that start like a formula (after a tab or CR too); a leading quote keeps them text.
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def render_csv(report: t.Mapping[str, t.Any]) -> str:
     """One row per host and finding; a host without findings gets one row."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Every cell quoted: a spreadsheet that splits on ';' (many locales) or ',' keeps each cell whole.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["host", "status", "release", "build", "architecture", "finding_id", "severity", "message",
-                     "remediation", "missing_hotfixes", "reboot_required"])
+                     "remediation", "missing_hotfixes", "reboot_required", "group_policy", "drift"])
     for host in report["hosts"]:
         release = host.get("release") or {}
         base = [host["host"], host["status"], release.get("name"), release.get("build"), release.get("architecture")]
         tail = [" ".join(host.get("missing_hotfixes") or []), host.get("reboot_required")]
+        drift = drift_line(host)
         findings = host.get("findings") or []
         if host.get("error"):
             findings = [{"id": host["status"], "severity": "error", "message": host["error"], "remediation": ""}]
         for finding in findings or [{}]:
             row = base + [finding.get("id"), finding.get("severity"), finding.get("message"), finding.get("remediation")]
-            writer.writerow([_cell(v) for v in row + tail])
+            writer.writerow([_cell(v) for v in row + tail + [finding.get("group_policy"), drift]])
     return out.getvalue()
-
-
-_CSS = """body{font-family:Segoe UI,Arial,sans-serif;margin:1.5em;color:#222}
-h1{font-size:1.4em}.cards{display:flex;gap:1em;flex-wrap:wrap;margin:1em 0}
-.card{border:1px solid #ccc;border-radius:6px;padding:.6em 1.2em;min-width:8em}
-.card b{display:block;font-size:1.8em}table{border-collapse:collapse;width:100%;margin:1em 0}
-th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}
-.compliant{color:#176317}.noncompliant,.failed{color:#a11}.unsupported,.unreachable{color:#8a5a00}
-details{margin:.2em 0}code{font-size:.9em}.hidden{display:none}"""
-
-_JS = """function f(){var q=document.getElementById('q').value.toLowerCase();
-var rel=document.getElementById('rel').value,fid=document.getElementById('fid').value.toLowerCase();
-var on={};document.querySelectorAll('.st').forEach(function(c){on[c.value]=c.checked});
-var shown=0;document.querySelectorAll('tr.host').forEach(function(r){
-var show=r.dataset.host.indexOf(q)>=0&&on[r.dataset.status]&&(!rel||r.dataset.release===rel)
-&&(!fid||r.dataset.findings.indexOf(fid)>=0);r.classList.toggle('hidden',!show);if(show)shown++});
-document.getElementById('shown').textContent=shown}
-function h(){var p={};location.hash.slice(1).split('&').forEach(function(kv){var i=kv.indexOf('=');
-if(i>0)p[kv.slice(0,i)]=decodeURIComponent(kv.slice(i+1))});
-if(p.q)document.getElementById('q').value=p.q;if(p.release)document.getElementById('rel').value=p.release;
-if(p.finding)document.getElementById('fid').value=p.finding;
-if(p.status){var w=p.status.split(',');document.querySelectorAll('.st').forEach(function(c){c.checked=w.indexOf(c.value)>=0})}
-f()}
-document.addEventListener('DOMContentLoaded',h);window.addEventListener('hashchange',h);"""
-
-
-def render_html(report: t.Mapping[str, t.Any]) -> str:
-    """One self-contained page: summary cards, by-release table, hosts with findings and remediation, filters."""
-    e = html.escape
-    summary = report["summary"]
-    cards = "".join(f'<div class="card {s}">{s}<b id="count-{s}">{summary[s]}</b></div>' for s in STATUSES)
-    releases = "".join(f"<tr><td>{e(name)}</td><td>{c['hosts']}</td><td>{c['compliant']}</td></tr>"
-                       for name, c in sorted(summary["by_release"].items()))
-    rows = []
-    for host in report["hosts"]:
-        release = host.get("release") or {}
-        details = "".join(
-            f"<li><code>{e(str(f.get('id')))}</code> ({e(str(f.get('severity')))}): {e(str(f.get('message')))}"
-            f"<br>Fix: {e(str(f.get('remediation')))}</li>" for f in host.get("findings") or [])
-        changes = "".join(
-            f"<li><code>{e(str(c.get('path')))}\\{e(str(c.get('name')))}</code> {e(str(c.get('type')))}: "
-            f"{e(str(c.get('current')))} &rarr; {e(str(c.get('desired')))}</li>" for c in host.get("changes") or [])
-        body = (f"<ul>{details}</ul>" if details else "") + (f"<p>Registry changes:</p><ul>{changes}</ul>" if changes else "")
-        if host.get("error"):
-            body = f"<p>{e(str(host['error']))}</p>"
-        cell = f"<details><summary>{count_of(len(host.get('findings') or []), 'finding')}</summary>{body}</details>" if body else ""
-        finding_ids = " ".join(str(f.get("id")).lower() for f in host.get("findings") or [])
-        rows.append(
-            f'<tr class="host" data-host="{e(str(host["host"]).lower())}" data-status="{host["status"]}" '
-            f'data-release="{e(str(release.get("name") or "unknown"))}" data-findings="{e(finding_ids)}">'
-            f'<td>{e(str(host["host"]))}</td><td class="{host["status"]}">{host["status"]}</td>'
-            f'<td>{e(str(release.get("name") or ""))}</td><td>{e(str(release.get("build") or ""))}</td>'
-            f'<td>{e(" ".join(host.get("missing_hotfixes") or []))}</td>'
-            f'<td>{"yes" if host.get("reboot_required") else ""}</td><td>{cell}</td></tr>')
-    options = "".join(f'<option value="{e(name)}">{e(name)}</option>' for name in sorted(summary["by_release"]))
-    boxes = "".join(f'<label><input type="checkbox" class="st" value="{s}" checked onchange="f()"> {s}</label> '
-                    for s in STATUSES)
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>tlsready {e(report['mode'])} "
-            f"report</title><style>{_CSS}</style></head><body><h1>TLS 1.2 readiness: {e(report['mode'])}, profile "
-            f"{e(report['profile'])}</h1><p>Generated {e(report['generated_at'])}; {summary['hosts']} hosts.</p>"
-            f"<div class=\"cards\">{cards}</div><h2>By release</h2><table><tr><th>Release</th><th>Hosts</th>"
-            f"<th>Compliant</th></tr>{releases}</table><h2>Hosts</h2><p><label>Host name <input id=\"q\" "
-            f"oninput=\"f()\"></label> <label>Release <select id=\"rel\" onchange=\"f()\"><option value=\"\">all"
-            f"</option>{options}</select></label> <label>Finding id <input id=\"fid\" oninput=\"f()\" "
-            f"placeholder=\"e.g. winhttp\"></label> {boxes}</p><p><span id=\"shown\">{summary['hosts']}</span> of "
-            f"<span id=\"count-hosts\">{summary['hosts']}</span> hosts shown.</p><table><tr><th>Host</th><th>Status</th><th>Release</th>"
-            f"<th>Build</th><th>Missing updates</th><th>Restart</th><th>Findings and remediation</th></tr>"
-            f"{''.join(rows)}</table><script>{_JS}</script></body></html>\n")
 
 
 _RENDERERS: dict[str, t.Callable[[t.Mapping[str, t.Any]], str]] = {
@@ -293,18 +308,73 @@ _RENDERERS: dict[str, t.Callable[[t.Mapping[str, t.Any]], str]] = {
 }
 
 
-def write_reports(report: t.Mapping[str, t.Any], dest: str, formats: t.Sequence[str] = tuple(FORMATS)) -> list[str]:
-    """Write the chosen formats into ``dest`` atomically; return the paths written."""
+def check_formats(formats: t.Sequence[str]) -> None:
+    """Refuse a format name that is not one of FORMATS, naming the option."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise InputError("formats", f"must be any of {', '.join(FORMATS)}; got {unknown[0]!r}")
+
+
+MANIFEST = "report-manifest.json"
+LOCK = ".tlsready-report.lock"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_reports(report: t.Mapping[str, t.Any], dest: str, formats: t.Sequence[str] = tuple(FORMATS),
+                  html_template: str | None = None) -> list[str]:
+    """Write the chosen formats into ``dest`` as one set; return the paths written.
+
+    Every file is rendered first, then written to a temporary file and renamed over the old one,
+    and ``report-manifest.json`` (the set's time and each file's SHA-256) last. A lock on
+    ``dest/.tlsready-report.lock`` holds other writers off for the whole set, so two runs writing
+    to one folder never leave files of both. Files get the permissions the umask gives (not 0600).
+    """
+    check_formats(formats)
+    rendered = {fmt: render_page(report, fmt, html_template).encode("utf-8") for fmt in formats}
     os.makedirs(dest, exist_ok=True)
+    mode = 0o666 & ~_umask()
     written = []
-    for fmt in formats:
-        path = os.path.join(dest, FORMATS[fmt])
-        handle, temp = tempfile.mkstemp(prefix=".tlsready-", dir=dest)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(_RENDERERS[fmt](report))
-        os.replace(temp, path)
-        written.append(path)
+    lock = os.open(os.path.join(dest, LOCK), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, mode)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for fmt in formats:
+            written.append(_write_atomic(os.path.join(dest, FORMATS[fmt]), rendered[fmt], mode))
+        manifest = {"generated_at": report.get("generated_at"), "mode": report.get("mode"),
+                    "files": {FORMATS[f]: hashlib.sha256(rendered[f]).hexdigest() for f in formats}}
+        _write_atomic(os.path.join(dest, MANIFEST), (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode(), mode)
+    finally:
+        os.close(lock)
     return written
+
+
+def _write_atomic(path: str, data: bytes, mode: int) -> str:
+    handle, temp = tempfile.mkstemp(prefix=".tlsready-", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    return path
+
+
+def render_page(report: t.Mapping[str, t.Any], fmt: str, html_template: str | None = None) -> str:
+    """Render one format; a user's HTML template that is missing or broken fails naming html_template."""
+    if fmt != "html":
+        return _RENDERERS[fmt](report)
+    if html_template and not os.path.isfile(html_template):
+        raise InputError("html_template", f"{html_template} is not a file (a Jinja2 template for report.html)")
+    try:
+        return render_html(report, html_template)
+    except jinja2.TemplateError as err:
+        raise InputError("html_template", f"{html_template or 'the default template'} does not render: {err}") from None

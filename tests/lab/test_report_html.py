@@ -7,10 +7,12 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
+import sys
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -97,10 +99,47 @@ def test_filters_from_the_address_hide_other_hosts(audited: str, tmp_path: os.Pa
     assert with_finding
     url = "file://" + os.path.join(audited, "report.html") + "#finding=cipher.no_afd_suite&status=noncompliant,failed"
     dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", url)
-    visible = re.findall(r'<tr class="host" data-host="([^"]+)"[^>]*>', dom)
-    hidden = re.findall(r'<tr class="host hidden" data-host="([^"]+)"', dom)
-    assert sorted(visible) == sorted(h.lower() for h in with_finding if hosts[h]["status"] == "noncompliant")
-    assert len(visible) + len(hidden) == len(hosts)
+    # Only the matching hosts are drawn (the table shows one page of the matches).
+    visible = re.findall(r'<tr class="host" data-host="([^"]+)"', dom)
+    expected = sorted(h.lower() for h in with_finding if hosts[h]["status"] == "noncompliant")
+    assert sorted(visible) == expected
+    assert re.search(rf'<span id="shown">{len(expected)}</span>', dom)
+
+
+def test_the_fleet_view_comes_first_with_host_counts_and_fixes(audited: str, tmp_path: os.PathLike[str]) -> None:
+    hosts = report(audited)
+    dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", "file://" + os.path.join(audited, "report.html"))
+    assert dom.index('id="top-findings"') < dom.index('id="by-release"') < dom.index('id="rows"')
+    counts: dict[str, int] = {}
+    fixes: dict[str, dict[str, int]] = {}
+    for entry in hosts.values():
+        for finding in entry["findings"]:
+            if finding["severity"] == "error":
+                counts[finding["id"]] = counts.get(finding["id"], 0) + 1
+                per_fix = fixes.setdefault(finding["id"], {})
+                per_fix[finding["remediation"]] = per_fix.get(finding["remediation"], 0) + 1
+    rows = re.findall(r'<tr class="top-finding" data-finding="([^"]+)">.*?<td class="finding-hosts">(\d+)</td>.*?<td class="fix">(.*?)</td></tr>',
+                      dom, flags=re.S)
+    assert rows, "the fleet view lists the top findings"
+    shown = [(finding, int(number)) for finding, number, _fix in rows]
+    assert shown == sorted(shown, key=lambda r: (-r[1], r[0])), "most hosts first"
+    for finding, number, fix in rows:
+        assert counts[finding] == int(number), finding
+        # Each distinct fix (one per update file name, for instance) with the hosts that need it.
+        shown_fixes = re.findall(r'<p class="fix-text" data-hosts="(\d+)">([^<]*?)(?: \(\d+ hosts\))?</p>', fix)
+        assert {html.unescape(text): int(n) for n, text in shown_fixes} == fixes[finding], finding
+    releases = re.findall(r'<tr class="release"><td>([^<]+)</td><td>(\d+)</td>', dom)
+    by_release = document(audited)["summary"]["by_release"]
+    assert {html.unescape(name): int(n) for name, n in releases} == {k: v["hosts"] for k, v in by_release.items()}
+
+
+def test_the_host_table_pages(audited: str, tmp_path: os.PathLike[str]) -> None:
+    hosts = sorted(h.lower() for h in report(audited))
+    url = "file://" + os.path.join(audited, "report.html") + "#page=2"
+    dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", url)
+    # 18 hosts and 100 rows a page: there is one page, and page 2 shows its last one.
+    assert re.search(r'<span id="pages">1</span>', dom)
+    assert re.findall(r'<tr class="host" data-host="([^"]+)"', dom) == hosts
 
 
 def test_junit_lists_one_case_per_host(audited: str) -> None:
@@ -126,3 +165,46 @@ def test_junit_is_read_by_a_junit_parser(audited: str) -> None:
         assert kinds == expected[entry["status"]], name
     total = sum(suite.tests for suite in suites)
     assert total == len(hosts)
+
+
+def _import_built_collection() -> None:
+    """Make the built tlsready.windows importable (ansible_collections is a namespace package)."""
+    if COLLECTIONS not in sys.path:
+        sys.path.insert(0, COLLECTIONS)
+
+
+def fleet_copies(audited: str, copies: int) -> dict:
+    """The report of ``copies`` hosts cycled from the audited lab, named as lab/generate.py --copies names them.
+
+    Each copy carries its lab host's registry, so its audit result is its lab host's: the same
+    entries under the copies' names (auditing 5,000 folders would take most of make test's time).
+    """
+    _import_built_collection()
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report  # pylint: disable=import-outside-toplevel
+    lab = document(audited)
+    hosts = [h for h in lab["hosts"] if h["host"] != "pc-gone"]
+    width = 5 if copies >= 10000 else 4
+    results = []
+    for index in range(copies):
+        entry = dict(hosts[index % len(hosts)])
+        entry["host"] = f"{entry['host']}-{index + 1:0{width}d}"
+        results.append(entry)
+    return build_report(results, {}, "audit", "m365_client", lab["generated_at"])
+
+
+def test_a_5000_host_report_html_is_at_most_4_mb_and_opens_with_the_fleet_view(audited: str, tmp_path: os.PathLike[str]) -> None:
+    _import_built_collection()
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._report import write_reports  # pylint: disable=import-outside-toplevel
+    fleet = fleet_copies(audited, 5000)
+    out = os.path.join(str(tmp_path), "fleet")
+    write_reports(fleet, out, ["html"])
+    page = os.path.join(out, "report.html")
+    assert os.path.getsize(page) <= 4 * 1024 * 1024, os.path.getsize(page)
+    dom = chromium(os.path.join(str(tmp_path), "profile"), "--dump-dom", "file://" + page)
+    assert re.search(r'<span id="shown">5000</span>', dom)
+    assert re.search(r'<span id="pages">50</span>', dom)
+    assert dom.count('<tr class="host"') == 100
+    top = re.search(r'<tr class="top-finding" data-finding="([^"]+)">.*?<td class="finding-hosts">(\d+)</td>', dom, flags=re.S)
+    assert top is not None
+    expected = sum(1 for h in fleet["hosts"] if top.group(1) in {f["id"] for f in h["findings"] if f["severity"] == "error"})
+    assert int(top.group(2)) == expected

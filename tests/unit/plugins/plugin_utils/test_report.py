@@ -71,11 +71,38 @@ def test_csv_rows_per_finding_and_no_formula_injection() -> None:
     assert [r["status"] for r in rows if r["host"] == "pc-off"] == ["unreachable"]
 
 
+def embedded_table(page: str) -> dict:
+    start = page.index('<script type="application/json" id="data">') + len('<script type="application/json" id="data">')
+    return json.loads(page[start:page.index("</script>", start)])
+
+
 def test_html_is_self_contained_and_escaped() -> None:
     page = render_html(sample())
-    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
-    assert "http://" not in page and "https://" not in page and "src=" not in page
+    assert "<script>x</script>" not in page and "http://" not in page and "https://" not in page and "src=" not in page
     assert 'id="count-compliant">1<' in page and 'id="count-unreachable">1<' in page
+    # The host name reaches the browser only as JSON data, with no '<' that could end the script element.
+    assert "<script>x</script>" in [row[0] for row in embedded_table(page)["h"]]
+
+
+def test_html_fleet_view_counts_hosts_per_finding_and_stores_texts_once() -> None:
+    report = sample()
+    pc_b = next(h for h in report["hosts"] if h["host"] == "pc-b")
+    report = build_report([pc_b, {**pc_b, "host": "pc-c"}], {}, "audit", "m365_client", "2026-11-25T03:00:00+00:00")
+    page = render_html(report)
+    fleet = page[page.index('<section id="fleet">'):page.index('<section id="hosts">')]
+    assert '<td class="finding-hosts">2</td>' in fleet and "Install KB3140245" in fleet
+    assert fleet.index("Top findings") < fleet.index("Compliance by release")
+    table = embedded_table(page)
+    assert table["f"] == [[FINDING["id"], "error", FINDING["message"], FINDING["remediation"], ""]]
+    assert [row[6] for row in table["h"]] == [[0], [0]]
+    assert page.count("KB3140245 is missing") == 2  # once in the fleet view, once in the data
+
+
+def test_html_template_can_be_overridden(tmp_path: os.PathLike[str]) -> None:
+    template = os.path.join(str(tmp_path), "mine.html.j2")
+    with open(template, "w", encoding="utf-8") as handle:
+        handle.write("{{ summary.hosts }} hosts, top {{ top_findings[0].id }} <{{ (report.hosts | selectattr('status', 'eq', 'unsupported') | first).host }}>")
+    assert render_html(sample(), template) == "5 hosts, top hotfix.KB3140245.missing <&lt;script&gt;x&lt;/script&gt;>"
 
 
 def test_write_reports(tmp_path: os.PathLike[str]) -> None:
