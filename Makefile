@@ -83,7 +83,7 @@ build: venv
 # ansible-test's line-endings test would ask for LF, so they are kept out of the files it
 # lists instead of listed in tests/sanity/ignore-*.txt (which stay empty, for every
 # ansible-core); tests/unit/test_collect_cmd.py checks that they keep their CRLF.
-WINDOWS_BYTES := /lab/hosts/ /files/collect.cmd /tests/unit/fixtures/exports/systeminfo-win7sp1.csv /tests/unit/fixtures/exports/systeminfo-win7sp1.txt
+WINDOWS_BYTES := /lab/hosts/ /files/collect.cmd /tests/unit/fixtures/exports/systeminfo-*
 
 sanity-copy:
 	rm -rf $(BUILD)/ansible_collections
