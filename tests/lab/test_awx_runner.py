@@ -90,10 +90,10 @@ def test_fail_flag_without_a_report_folder_fails_each_noncompliant_host(tmp_path
     assert summary["hosts"] == len(lab_hosts()) and summary["report_dir"] == ""
     bad = summary["hosts"] - summary["compliant"]
     assert bad > 0
-    # Each noncompliant host fails on its own task; the compliant one does not.
+    # Each noncompliant host fails on its own task; the compliant ones do not.
     assert len(job.failed_hosts) == bad
     assert set(job.failed_hosts.values()) == {FAIL_TASK}
-    assert "win7-patched" not in job.failed_hosts and "win7-fresh" in job.failed_hosts
+    assert "win7-dbd0" not in job.failed_hosts and "win7-fresh" in job.failed_hosts
     assert set(job.stats["failures"]) == set(job.failed_hosts)
 
 
@@ -108,9 +108,9 @@ def test_noncompliant_hosts_pass_without_the_flag(tmp_path: t.Any) -> None:
 def test_every_host_failing_the_read_still_writes_the_report_and_set_stats(tmp_path: t.Any) -> None:
     out = os.path.join(str(tmp_path), "reports")
     job = run_job(tmp_path, {"tlsready_report_dir": out, "tlsready_offline_path": os.path.join(str(tmp_path), "missing")},
-                  limit="win7-fresh,win7-patched")
+                  limit="win7-fresh,win7-dbd0")
     assert job.status == "failed" and job.rc == 2
-    assert job.failed_hosts == {"win7-fresh": FAIL_TASK, "win7-patched": FAIL_TASK}
+    assert job.failed_hosts == {"win7-fresh": FAIL_TASK, "win7-dbd0": FAIL_TASK}
     written = report(out)
     assert written["summary"]["failed"] == 2 and {h["status"] for h in written["hosts"]} == {"failed"}
     assert "no such folder" in written["hosts"][0]["error"]
@@ -125,7 +125,7 @@ UNREACHABLE = {"all": {"hosts": {"pc-unreachable": {
 
 def test_unreachable_host_is_reported_and_fails_only_with_the_flag(tmp_path: t.Any) -> None:
     out = os.path.join(str(tmp_path), "reports")
-    job = run_job(tmp_path / "plain", {"tlsready_report_dir": out}, limit="pc-unreachable,win7-patched",
+    job = run_job(tmp_path / "plain", {"tlsready_report_dir": out}, limit="pc-unreachable,win7-dbd0",
                   extra_inventory=UNREACHABLE)
     assert job.unreachable_hosts == {"pc-unreachable"}
     assert job.status == "successful" and job.rc == 0, "ignore_unreachable: an unreachable host alone does not fail the job"
@@ -133,6 +133,6 @@ def test_unreachable_host_is_reported_and_fails_only_with_the_flag(tmp_path: t.A
     assert job.artifact_data["tlsready_summary"]["unreachable"] == 1
 
     flagged = run_job(tmp_path / "flag", {"tlsready_report_dir": out, "tlsready_fail_on_noncompliant": True},
-                      limit="pc-unreachable,win7-patched", extra_inventory=UNREACHABLE)
+                      limit="pc-unreachable,win7-dbd0", extra_inventory=UNREACHABLE)
     assert flagged.status == "failed" and flagged.rc == 2
     assert flagged.failed_hosts == {"pc-unreachable": FAIL_TASK}

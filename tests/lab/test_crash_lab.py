@@ -14,6 +14,7 @@ nothing here asserts how long anything takes.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,9 +29,10 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import (
     load_offline_folder,
 )
 
-# Seconds after the start: spread over a lab converge (the first ones land in the first tasks'
-# workers, the later ones in the writes of later hosts or after the run ended).
-KILL_AFTER = (0.5, 1.5, 2.5, 4, 6, 9, 13)
+# Seconds after the start: spread over a lab converge of the exported hosts (the first ones land
+# before or in the first workers, the later ones in the writes of later hosts or after the run).
+# Each run starts from the lab as exported, so every run has all of its writes still to do.
+KILL_AFTER = (0.3, 0.6, 1.0, 1.5, 2.0, 3.0, 5.0)
 
 
 def host_folders(lab_dir: str) -> list[str]:
@@ -49,8 +51,13 @@ def test_a_converge_killed_at_any_moment_is_repaired_by_the_next(lab: str, tmp_p
                ANSIBLE_HOME=os.path.join(lab, ".ansible"))
     command = [PLAYBOOK, "-i", os.path.join(lab, "inventory.yml"), "tlsready.windows.converge",
                "-e", f"tlsready_backup_dir={out}/backups", "-e", f"tlsready_report_dir={out}/killed"]
+    hosts = os.path.join(lab, "hosts")
+    exported = os.path.join(out, "exported")
+    shutil.copytree(hosts, exported, symlinks=True)
     killed = 0
     for moment in KILL_AFTER:
+        shutil.rmtree(hosts)
+        shutil.copytree(exported, hosts, symlinks=True)
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True)
         try:

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 # lab is the fixture these tests use.
 from test_lab_playbooks import lab, report, run  # noqa: F401  # pylint: disable=unused-import
 
-HOST = "win7-patched"
+HOST = "win7-dbd0"
 GPO = "Turn off encryption support"
 POLICY_REG = ("Windows Registry Editor Version 5.00\r\n\r\n"
               "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings]\r\n"

@@ -73,7 +73,7 @@ def test_converge_in_waves_reports_every_host(tmp_path: os.PathLike[str]) -> Non
     generate(fleet)
     # An AWX-style limit without localhost: the report play must still run, on the limited hosts only.
     done = playbook(fleet, "converge", "-e", f"tlsready_report_dir={out}", "-e", "tlsready_wave_size=100",
-                    "-e", f"tlsready_backup_dir={tmp_path}/backups", "--limit", ",".join(f"{h}-*" for h in WAVE_HOSTS))
+                    "-e", f"tlsready_backup_dir={tmp_path}/backups", "--limit", ",".join(f"{h}-0*" for h in WAVE_HOSTS))
     hosts = report(out)
     limited = [h for h in hosts if h.rsplit("-", 1)[0] in WAVE_HOSTS]
     assert len(limited) == len(hosts) == 20 * 7

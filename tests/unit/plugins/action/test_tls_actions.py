@@ -136,7 +136,7 @@ class TestOffline:
         assert bundle in restored["files"]
         with open(bundle, "rb") as handle:
             rebuilt = handle.read().decode("utf-16")
-        assert '"DefaultSecureProtocols"=dword:00000a80' in converged
+        assert '"DefaultSecureProtocols"=dword:00000a00' in converged
         assert '"DefaultSecureProtocols"=-' in rebuilt and "dword:00000a80" not in rebuilt
         after = action(tls_facts, {}, offline_connection(win7_folder)).run(task_vars={})
         planned = {(c["path"], c["name"]) for c in facts["evaluation"]["changes"]}
@@ -246,8 +246,8 @@ class TestLive:
         result = plugin.run(task_vars={})
         assert result["installed"] == ["KB3140245", "KB3042058", "KB3154518"] and result["reboot_required"]
         assert plugin._execute_module.calls[1] == ("ansible.windows.win_find", {
-            "paths": [r"\\files\msu"], "patterns": ["windows6.1-kb3140245-x64*.msu", "windows6.1-kb3042058-x64*.msu",
-                                        "windows6.1-kb3154518-x64*.msu"],
+            "paths": [r"\\files\msu"],
+            "patterns": ["windows6.1-kb3140245-x64*.msu", "windows6.1-kb3042058-x64*.msu", "windows6.1-kb3154518-x64*.msu"],
             "get_checksum": False})
         # Windows 7 has no DISM PowerShell module: expand.exe + dism.exe through win_command, not win_hotfix.
         assert plugin._execute_module.calls[2][0] == "ansible.windows.win_command"

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import typing as t
 from unittest.mock import MagicMock
@@ -79,7 +80,7 @@ def test_first_converge_is_read_write_verify_and_reports_before_and_after() -> N
 
 def test_compliant_host_is_one_read_and_no_change() -> None:
     plan = planned()
-    calls = ModuleCalls(applied_read(plan, ["KB3140245", "KB3042058"]))
+    calls = ModuleCalls(applied_read(plan, plan["missing_hotfixes"]))
     result, _loader = run({"update_source": SHARE}, calls)
     assert [c[0] for c in calls.calls] == [READ]
     assert not result["changed"] and result["changes"] == [] and "before" not in result
@@ -98,18 +99,22 @@ def test_check_mode_reads_only_and_says_what_would_change() -> None:
 def test_windows_7_installs_each_msu_with_expand_and_dism_3010_and_already_installed() -> None:
     plan = planned()
     missing = plan["missing_hotfixes"]
-    assert len(missing) == 2
+    # KB3140245, KB3042058 and (.NET 3.5 is installed) KB3154518.
+    assert len(missing) == 3
     found = {"files": [{"path": SHARE + r"\windows6.1-kb3140245-x64_5b067ffb69a94a6e5f9da89ce88c658e52a0dec0.msu"},
-                       {"path": SHARE + r"\windows6.1-kb3042058-x64.msu"}]}
+                       {"path": SHARE + r"\windows6.1-kb3042058-x64.msu"},
+                       {"path": SHARE + r"\windows6.1-kb3154518-x64.msu"}]}
     # What win_command returns for dism.exe: 3010 (installed, restart needed), then a package already there.
     first = {"rc": 3010, "stdout": "The operation completed successfully.\r\nRestart Windows to complete this operation.",
              "stderr": "", "failed": True}
     second = {"rc": 0x00240006, "stdout": "", "stderr": "", "failed": True}
-    calls = ModuleCalls(load_read_result(), found, first, second, written(plan), applied_read(plan, missing))
+    third = {"rc": 0, "stdout": "", "stderr": ""}
+    calls = ModuleCalls(load_read_result(), found, first, second, third, written(plan), applied_read(plan, missing))
     result, _loader = run({"update_source": SHARE}, calls)
     names = [c[0] for c in calls.calls]
-    assert names == [READ, FIND, COMMAND, COMMAND, WRITE, READ]
-    assert calls.calls[1][1] == {"paths": [SHARE], "patterns": ["windows6.1-kb3140245-x64*.msu", "windows6.1-kb3042058-x64*.msu"],
+    assert names == [READ, FIND, COMMAND, COMMAND, COMMAND, WRITE, READ]
+    assert calls.calls[1][1] == {"paths": [SHARE], "patterns": ["windows6.1-kb3140245-x64*.msu", "windows6.1-kb3042058-x64*.msu",
+                                                                "windows6.1-kb3154518-x64*.msu"],
                                  "get_checksum": False}
     command = calls.calls[2][1]["cmd"]
     assert 'expand.exe -F:* "\\\\fileserver\\updates\\windows6.1-kb3140245-x64_5b067ffb' in command
@@ -239,11 +244,13 @@ def test_restore_puts_back_absent_and_empty_multi_string_values_in_one_call(tmp_
         {"path": key, "name": "SchUseStrongCrypto", "state": "absent"},
         {"path": key, "name": "Empty", "state": "present", "type": "multi_sz", "data": []},
     ]
+    # A backup holds only values tlsready manages (docs/safety.md): the absent value, with its count-and-hash line.
     backup = os.path.join(str(tmp_path), "pc.reg")
+    body = ("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework"
+            "\\v4.0.30319]\r\n\"SchUseStrongCrypto\"=-\r\n\r\n").encode("utf-16")
     with open(backup, "wb") as handle:
-        handle.write(("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework"
-                      "\\v4.0.30319]\r\n\"SchUseStrongCrypto\"=-\r\n\"Empty\"=hex(7):00,00\r\n\r\n").encode("utf-16"))
-    calls = ModuleCalls({"changed": True, "values": [{"result": "changed"}, {"result": "changed"}]})
+        handle.write(body + f"; tlsready backup: 1 values, sha256 {hashlib.sha256(body).hexdigest()}\r\n".encode("utf-16-le"))
+    calls = ModuleCalls({"changed": True, "values": [{"result": "changed"}]})
     plugin = action(tls_restore, {"backup": backup}, live_connection())
     plugin._execute_module = calls
     result = plugin.run(task_vars={})
@@ -251,8 +258,7 @@ def test_restore_puts_back_absent_and_empty_multi_string_values_in_one_call(tmp_
     assert [c[0] for c in calls.calls] == [WRITE]
     written = {v["name"]: v for v in calls.calls[0][1]["values"]}
     assert written["SchUseStrongCrypto"]["state"] == "absent"
-    assert written["Empty"]["type"] == "multi_sz" and written["Empty"]["data"] in ([], [""])
-    assert len(result["restored"]) == 2
+    assert len(result["restored"]) == 1
 
 
 def test_an_unknown_value_kind_elsewhere_does_not_block_the_writes() -> None:
@@ -306,8 +312,10 @@ def test_a_failed_verify_read_keeps_what_was_done() -> None:
 
 def test_the_update_modules_run_with_no_log_on_the_host_and_the_task_keeps_its_own() -> None:
     plan = planned()
-    found = {"files": [{"path": SHARE + r"\windows6.1-kb3140245-x64.msu"}, {"path": SHARE + r"\windows6.1-kb3042058-x64.msu"}]}
-    replies = ModuleCalls(load_read_result(), found, {"rc": 0}, {"rc": 0}, written(plan), applied_read(plan, plan["missing_hotfixes"]))
+    found = {"files": [{"path": SHARE + r"\windows6.1-kb3140245-x64.msu"}, {"path": SHARE + r"\windows6.1-kb3042058-x64.msu"},
+                       {"path": SHARE + r"\windows6.1-kb3154518-x64.msu"}]}
+    replies = ModuleCalls(load_read_result(), found, {"rc": 0}, {"rc": 0}, {"rc": 0}, written(plan),
+                          applied_read(plan, plan["missing_hotfixes"]))
     plugin = action(tls_converge, {"update_source": SHARE}, live_connection())
     plugin._task.no_log = False
     seen: list[tuple[str, bool]] = []
@@ -321,5 +329,5 @@ def test_the_update_modules_run_with_no_log_on_the_host_and_the_task_keeps_its_o
     plugin._shared_loader_obj = MagicMock()
     result = plugin.run(task_vars={})
     assert not result.get("failed"), result
-    assert seen == [(READ, False), (FIND, True), (COMMAND, True), (COMMAND, True), (WRITE, False), (READ, False)]
+    assert seen == [(READ, False), (FIND, True), (COMMAND, True), (COMMAND, True), (COMMAND, True), (WRITE, False), (READ, False)]
     assert plugin._task.no_log is False

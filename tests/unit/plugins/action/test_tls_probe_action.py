@@ -21,7 +21,7 @@ from .test_tls_actions import FIXTURES, ModuleCalls, action, live_connection, of
 
 PROBES = os.path.join(FIXTURES, "probe")
 # A lab host the m365_client profile finds compliant (registry and updates right); lab/README.md.
-COMPLIANT_HOST = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "lab", "hosts", "win7-patched")
+COMPLIANT_HOST = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "lab", "hosts", "win7-dbd0")
 
 
 def fixture(path: str) -> dict[str, t.Any]:
@@ -38,7 +38,7 @@ def probe_live(name: str, args: dict[str, t.Any] | None = None) -> tuple[dict[st
 
 @pytest.fixture()
 def compliant_host(tmp_path: t.Any) -> str:
-    folder = os.path.join(str(tmp_path), "win7-patched")
+    folder = os.path.join(str(tmp_path), "win7-dbd0")
     shutil.copytree(COMPLIANT_HOST, folder)
     return folder
 

