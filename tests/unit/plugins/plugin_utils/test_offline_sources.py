@@ -59,9 +59,32 @@ def english() -> dict[str, t.Any]:
     return found
 
 
-@pytest.mark.parametrize("name", ["win7-de", "win7-fr", "win7-ru", "win7-zh", "win7-truncated", "win7-collected"])
+@pytest.mark.parametrize("name", ["win7-de", "win7-fr", "win7-ru", "win7-zh", "win7-collected"])
 def test_lab_host_is_judged_like_the_english_one(name: str, english: dict[str, t.Any]) -> None:
     assert verdict(LAB / name) == english
+
+
+def test_a_cut_update_list_leaves_updates_not_proven_never_missing(english: dict[str, t.Any]) -> None:
+    """win7-truncated is win7-patched whose systeminfo lists only the updates before KB3140245.
+
+    KB3140245 is still proven (file versions); an update beyond the cut that nothing else proves
+    (KB3154518, .NET 3.5) is "not proven", never "missing"; everything else is judged alike.
+    """
+    cut = verdict(LAB / "win7-truncated")
+    by_kb = {h["kb"]: h for h in english["hotfixes"]}
+    unproven = set()
+    for entry in cut["hotfixes"]:
+        if entry != by_kb[entry["kb"]]:
+            assert by_kb[entry["kb"]]["present"] and not entry["present"] and entry["absence_proven"] is False, entry
+            unproven.add(entry["kb"])
+    assert "KB3140245" not in unproven and next(h for h in cut["hotfixes"] if h["kb"] == "KB3140245")["present"]
+    assert cut["missing_hotfixes"] == english["missing_hotfixes"] == []
+    ids = {f["id"] for f in cut["findings"]}
+    assert {f"hotfix.{kb}.not_proven" for kb in unproven} <= ids
+    assert not any(i.endswith(".missing") for i in ids)
+    rest = {k: v for k, v in cut.items() if k not in ("hotfixes", "findings")}
+    assert rest == {k: v for k, v in english.items() if k not in ("hotfixes", "findings")}
+    assert [f for f in cut["findings"] if not f["id"].endswith(".not_proven")] == english["findings"]
 
 
 LANGUAGES = ["German", "French", "Russian", "Chinese (Simplified)"]
