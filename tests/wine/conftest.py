@@ -13,9 +13,12 @@ missing Wine fails there; a plain ``pytest tests/wine`` elsewhere skips, saying 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
+import sys
+import types
 import typing as t
 from pathlib import Path, PurePosixPath
 
@@ -110,3 +113,15 @@ def wine_prefix(wine_loader: str, tmp_path_factory: pytest.TempPathFactory) -> P
 def wine(wine_loader: str, wine_prefix: Path) -> t.Iterator[Wine]:
     """The session's Wine prefix; a test deletes the registry keys it imports before and after."""
     yield Wine(wine_loader, wine_prefix)
+
+
+@pytest.fixture(scope="session")
+def generator() -> types.ModuleType:
+    """lab/generate.py, loaded once: the Wine tests seed Wine's registry from its lab hosts."""
+    path = Path(__file__).resolve().parents[2] / "lab" / "generate.py"
+    spec = importlib.util.spec_from_file_location("tlsready_lab_generate_wine", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

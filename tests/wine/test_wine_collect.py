@@ -20,15 +20,12 @@ The folder must then audit exactly like the lab host.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sys
 import types
 import typing as t
 from pathlib import Path
-
-import pytest
 
 from conftest import Wine, windows_path
 
@@ -49,16 +46,6 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._regfile import r
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue  # noqa: E402
 
 HOST = "win7-patched"
-
-
-@pytest.fixture(scope="module")
-def generator() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("tlsready_lab_generate_wine", ROOT / "lab" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def verdict(folder: Path) -> dict[str, t.Any]:

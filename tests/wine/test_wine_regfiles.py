@@ -16,7 +16,6 @@ recorded in ``tlsready-applied-hotfixes.txt``.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sys
@@ -47,16 +46,6 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import (
 # One host per family, and the 32-bit one (no Wow6432Node keys).
 HOSTS = ("win7-fresh", "win7-x86", "win2008sp2", "win8", "win2012r2", "win2022")
 NEVER_COMPLIANT = {"win2008sp2", "win8", "win2012r2"}  # lab/README.md: no AFD cipher suite; .NET 4.5.x too old
-
-
-@pytest.fixture(scope="module")
-def generator() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("tlsready_lab_generate_regfiles", ROOT / "lab" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def verdict(folder: Path) -> dict[str, t.Any]:
