@@ -36,9 +36,6 @@ _MARKER_LINE = re.compile(r"; tlsready backup: (\d+) values?, sha256 ([0-9a-f]{6
 
 _SHORT_HIVES = {"HKEY_LOCAL_MACHINE": "HKLM", "HKEY_CURRENT_USER": "HKCU", "HKEY_USERS": "HKU",
                 "HKEY_CLASSES_ROOT": "HKCR", "HKEY_CURRENT_CONFIG": "HKCC"}
-# win_regedit names for tlsready's registry types.
-_REGEDIT_TYPES = {"dword": "dword", "qword": "qword", "sz": "string", "expand_sz": "expandstring",
-                  "multi_sz": "multistring", "binary": "binary", "none": "none"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,20 +172,6 @@ def _short_hive(path: str) -> str:
     # .reg files spell the hive out; tlsready and win_regedit paths use HKLM\...
     hive, _sep, rest = path.partition("\\")
     return f"{_SHORT_HIVES.get(hive.upper(), hive)}\\{rest}"
-
-
-def restore_regedit_args(entry: BackupEntry) -> dict[str, t.Any]:
-    """Return ansible.windows.win_regedit arguments that put one saved value back."""
-    hive, rest = entry.path.split("\\", 1)
-    args: dict[str, t.Any] = {"path": f"{hive}:\\{rest}", "name": entry.name}
-    if entry.value is None:
-        return {**args, "state": "absent"}
-    data: t.Any = entry.value.data
-    if isinstance(data, bytes):
-        data = list(data)
-    elif isinstance(data, tuple):
-        data = list(data)
-    return {**args, "state": "present", "type": _REGEDIT_TYPES[entry.value.type], "data": data}
 
 
 def restore_diff(entries: t.Sequence[BackupEntry]) -> dict[str, str]:

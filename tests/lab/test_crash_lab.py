@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 
-from test_lab_playbooks import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, lab, report, run  # noqa: F401  # pylint: disable=unused-import
+from labkit import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, report, run
 
 sys.path.insert(0, COLLECTIONS)
 

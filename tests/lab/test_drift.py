@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 
 # lab is the fixture these tests use.
-from test_lab_playbooks import lab, report, run  # noqa: F401  # pylint: disable=unused-import
+from labkit import report, run
 
 HOST = "win7-dbd0"
 GPO = "Turn off encryption support"

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from test_lab_playbooks import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, ROOT, report
+from labkit import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, ROOT, report
 
 LAB_HOSTS = sorted(os.listdir(os.path.join(ROOT, "lab", "hosts")))
 COPIES = 20 * len(LAB_HOSTS)  # 20 of each lab host

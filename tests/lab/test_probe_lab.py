@@ -18,7 +18,7 @@ import subprocess
 import textwrap
 import xml.etree.ElementTree as ET
 
-from test_lab_playbooks import COLLECTIONS, PLAYBOOK, ROOT, lab, report  # noqa: F401  # pylint: disable=unused-import
+from labkit import COLLECTIONS, PLAYBOOK, ROOT, report
 
 FAILING_PROBE = os.path.join(ROOT, "tests", "unit", "fixtures", "probe", "winhttp-12175-secure-failure.json")
 

@@ -20,7 +20,7 @@ import junitparser
 import pytest
 from PIL import Image
 
-from test_lab_playbooks import COLLECTIONS, PLAYBOOK, ROOT, report
+from labkit import COLLECTIONS, PLAYBOOK, ROOT, report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed: run `make browser`")

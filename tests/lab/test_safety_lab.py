@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from test_lab_playbooks import COLLECTIONS, PLAYBOOK, lab, report, tree_digest  # noqa: F401  # pylint: disable=unused-import
+from labkit import COLLECTIONS, PLAYBOOK, report, tree_digest
 
 SECRETS = ("S3cretPl4nted", "TOKENPLANTED123")
 SOURCE = "https://user:S3cretPl4nted@host/kb?sig=TOKENPLANTED123"

@@ -9,7 +9,7 @@ import os
 import subprocess
 
 # lab is the fixture these tests use.
-from test_lab_playbooks import COLLECTIONS, PLAYBOOK, ROOT, lab, report, run  # noqa: F401  # pylint: disable=unused-import
+from labkit import COLLECTIONS, PLAYBOOK, ROOT, report, run
 
 
 def test_four_slices_merge_into_the_fleet_report(lab: str, tmp_path: os.PathLike[str]) -> None:

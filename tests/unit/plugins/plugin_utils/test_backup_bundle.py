@@ -11,7 +11,6 @@ import pytest
 from ansible_collections.tlsready.windows.plugins.plugin_utils import _sources as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import (
     load_backup,
-    restore_regedit_args,
     save_backup,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import render_cmd, write_bundle
@@ -70,20 +69,6 @@ def test_restoring_the_backup_gives_back_the_exact_values(tmp_path: os.PathLike[
     with open(path, "rb") as handle:
         apply_operations(broken, parse_reg(handle.read(), path))  # what `reg import` does
     assert broken.registry == original.registry
-
-
-def test_restore_arguments_for_win_regedit(tmp_path: os.PathLike[str]) -> None:
-    path = os.path.join(str(tmp_path), "pc1.reg")
-    save_backup(path, win7(), evaluate(win7()).changes)
-    entries = {(e.path, e.name): e for e in load_backup(path)}
-    assert restore_regedit_args(entries[(src.WINHTTP, "DefaultSecureProtocols")]) == {
-        "path": r"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp",
-        "name": "DefaultSecureProtocols", "state": "present", "type": "dword", "data": 0xA0,
-    }
-    assert restore_regedit_args(entries[(src.DOTNET4, "SchUseStrongCrypto")])["type"] == "string"
-    assert restore_regedit_args(entries[(src.DOTNET2, "SchUseStrongCrypto")]) == {
-        "path": r"HKLM:\SOFTWARE\Microsoft\.NETFramework\v2.0.50727", "name": "SchUseStrongCrypto", "state": "absent",
-    }
 
 
 def test_unreadable_backup_is_refused_clearly(tmp_path: os.PathLike[str]) -> None:
