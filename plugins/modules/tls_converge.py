@@ -27,6 +27,7 @@ description:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - tlsready.windows.action_attributes
   - tlsready.windows.policy
   - tlsready.windows.updates
 options:
@@ -75,21 +76,12 @@ options:
     type: bool
     default: false
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Nothing is written, installed or restarted; RV(changes) and RV(installed_hotfixes) say what would be.
   diff_mode:
     support: full
     details: The diff shows each registry value before and after.
-  platform:
-    support: full
-    platforms: windows
 seealso:
   - module: tlsready.windows.tls_facts
   - module: tlsready.windows.tls_settings

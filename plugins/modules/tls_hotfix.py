@@ -21,6 +21,7 @@ description:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - tlsready.windows.action_attributes
   - tlsready.windows.policy
   - tlsready.windows.updates
 options:
@@ -51,19 +52,10 @@ options:
       - The C(state) returned by M(tlsready.windows.tls_facts), to skip reading the host again.
     type: dict
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
   diff_mode:
     support: none
-  platform:
-    support: full
-    platforms: windows
 seealso:
   - module: ansible.windows.win_hotfix
   - module: ansible.windows.win_updates

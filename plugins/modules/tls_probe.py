@@ -47,20 +47,12 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - tlsready.windows.action_attributes
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
   diff_mode:
     support: none
-  platform:
-    support: full
-    platforms: windows
 notes:
   - On an offline host the recorded C(probe.json) is returned as recorded; O(endpoints), O(stacks) and O(timeout)
     do not filter it.

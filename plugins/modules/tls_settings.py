@@ -19,6 +19,7 @@ description:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - tlsready.windows.action_attributes
   - tlsready.windows.policy
 options:
   backup:
@@ -42,21 +43,12 @@ options:
       - When omitted, the host is read first (one round trip).
     type: dict
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: In check mode nothing is written and RV(changes) lists what would be written.
   diff_mode:
     support: full
     details: The diff shows each value before and after.
-  platform:
-    support: full
-    platforms: windows
 notes:
   - Values under C(Wow6432Node) are only written on 64-bit Windows.
   - On releases with TLS 1.3 no WinHTTP or WinINet value that drops TLS 1.3 is written.

@@ -1,0 +1,24 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Attributes shared by the tlsready action plugins that work on a Windows host.
+
+    Each module still states its own C(check_mode) and C(diff_mode) support, which differ.
+    """
+
+    DOCUMENTATION = r"""
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    support: full
+    platforms: windows
+"""
