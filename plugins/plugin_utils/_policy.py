@@ -4,7 +4,7 @@
 
 Group Policy writes the values under ``HKLM\\SOFTWARE\\Policies`` again at every refresh, and a
 program that honours a policy reads the policy value first and its own (machine) value only when no
-policy is set (docs/reference/tls-facts.md 2c, 2e, 9). tlsready therefore never writes a policy value,
+policy is set (docs/reference/tls-facts.md 2f). tlsready therefore never writes a policy value,
 nor a machine value that a set policy overrides: the evaluator puts the GPO setting to change on the
 finding (``Finding.group_policy``), and the converge leaves the value alone.
 """

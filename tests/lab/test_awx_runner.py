@@ -202,6 +202,17 @@ def test_converge_fail_flag_fails_each_host_still_not_compliant(tmp_path: t.Any)
     assert "win7-fresh" in job.changed_hosts and "win7-fresh" not in job.failed_hosts
 
 
+def test_converge_blocked_by_a_safety_guard_fails_that_host_only(tmp_path: t.Any) -> None:
+    out = os.path.join(str(tmp_path), "reports")
+    # strict disables TLS 1.0 server, and win7-fresh lacks KB3080079 (RDP): the guard stops it before any change.
+    job = converge_job(tmp_path, {"tlsready_report_dir": out, "tlsready_profile": "strict"},
+                       limit="win7-fresh,win7-dbd0")
+    assert job.status == "failed" and job.rc == 2
+    assert set(job.failed_hosts) == {"win7-fresh"} and "Blocked before any change" in job.first_results["win7-fresh"]["msg"]
+    assert "win7-fresh" not in job.changed_hosts
+    assert job.artifact_data["tlsready_summary"]["hosts"] == 2 and report(out)["summary"]["hosts"] == 2
+
+
 def test_converge_unreachable_host_is_reported_and_the_job_passes(tmp_path: t.Any) -> None:
     out = os.path.join(str(tmp_path), "reports")
     job = converge_job(tmp_path, {"tlsready_report_dir": out}, limit="pc-unreachable,win7-dbd0",
