@@ -60,10 +60,10 @@ def test_converge_leaves_gpo_owned_values_and_names_the_gpo_settings(lab: str, t
 
     # The task output (its warnings) names the GPO setting for each value left to Group Policy.
     task_output = " ".join((done.stdout + done.stderr).split())  # Ansible writes warnings to stderr
-    assert f"wininet.policy_secure_protocols: Group Policy owns this value, so the converge does not write it; " \
-           f"change the GPO setting Computer Configuration > Administrative Templates > Windows Components > " \
+    assert "wininet.policy_secure_protocols: Group Policy owns this value, so the converge does not write it; " \
+           "change the GPO setting Computer Configuration > Administrative Templates > Windows Components > " \
            f"Internet Explorer > {WININET_GPO}" in task_output
-    assert f"cipher.no_afd_suite: Group Policy owns this value" in task_output and CIPHER_GPO in task_output
+    assert "cipher.no_afd_suite: Group Policy owns this value" in task_output and CIPHER_GPO in task_output
 
     hosts = report(out)  # validates against the schema
     entry = hosts[HOST]
@@ -79,7 +79,7 @@ def test_converge_leaves_gpo_owned_values_and_names_the_gpo_settings(lab: str, t
 
     case = next(c for c in ET.parse(os.path.join(out, "report.xml")).getroot().iter("testcase") if c.get("name") == HOST)
     failure = case.find("failure").text
-    assert f"wininet.policy_secure_protocols: " in failure and WININET_GPO in failure and CIPHER_GPO in failure
+    assert "wininet.policy_secure_protocols: " in failure and WININET_GPO in failure and CIPHER_GPO in failure
     with open(os.path.join(out, "report.csv"), encoding="utf-8", newline="") as handle:
         rows = {r["finding_id"]: r for r in csv.DictReader(handle) if r["host"] == HOST}
     assert WININET_GPO in rows["wininet.policy_secure_protocols"]["group_policy"]
@@ -87,7 +87,7 @@ def test_converge_leaves_gpo_owned_values_and_names_the_gpo_settings(lab: str, t
     with open(os.path.join(out, "report.html"), encoding="utf-8") as handle:
         page = handle.read()
     fleet = html.unescape(page[page.index('<section id="fleet">'):page.index('<section id="hosts">')])
-    assert f"Set by Group Policy: change Computer Configuration" in fleet and WININET_GPO in fleet and CIPHER_GPO in fleet
+    assert "Set by Group Policy: change Computer Configuration" in fleet and WININET_GPO in fleet and CIPHER_GPO in fleet
 
     # A second converge changes nothing: the GPO-owned values are still not written.
     digest = tree_digest(lab)
@@ -109,5 +109,5 @@ def test_the_fail_flag_names_the_gpo_setting_in_the_failure(lab: str, tmp_path: 
     assert done.returncode == 2, done.stdout[-3000:]
     output = " ".join((done.stdout + done.stderr).split())
     assert "is not compliant with profile m365_client" in output
-    assert f"(set by Group Policy: change Computer Configuration > Administrative Templates > Windows Components > " \
+    assert "(set by Group Policy: change Computer Configuration > Administrative Templates > Windows Components > " \
            f"Internet Explorer > {WININET_GPO})" in output
