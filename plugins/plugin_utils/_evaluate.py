@@ -352,8 +352,10 @@ def _set_policy(state: HostState, loc: Location) -> tuple[str, str, RegValue] | 
     if policy is None:
         return None
     value = state.get(*policy)
-    # Group Policy writes these values as REG_DWORD; one of another type is not a policy Windows applies.
-    return (policy[0], policy[1], value) if _dword(value) is not None else None
+    if value is None or _dword(value) is None:
+        # Group Policy writes these values as REG_DWORD; one of another type is not a policy Windows applies.
+        return None
+    return policy[0], policy[1], value
 
 
 def _overridden(setting: Setting, loc: Location, policy: tuple[str, str, RegValue], state: HostState,
