@@ -512,11 +512,12 @@ def _legacy_host(x64: bool, suites: t.Sequence[str], ndp_spec: Ndp, *, v4: bool,
     return merge(*parts)
 
 
-def _win10_host(suites: t.Sequence[str], release: int, version: str, policy: str | None = None) -> Registry:
+def _win10_host(suites: t.Sequence[str], release: int, version: str, policy: str | None = None,
+                wininet: int | None = None, wininet_policy: int | None = None) -> Registry:
     """Registry of a fresh Windows 10/11/Server 2016+ host (.NET 3.5 not installed)."""
     parts = [
         schannel(),
-        internet_settings(),
+        internet_settings(wininet),
         winhttp(True),
         dotnet_keys(True, v4=True, v2=False),
         ndp(Ndp(v4_release=release, v4_version=version)),
@@ -525,6 +526,9 @@ def _win10_host(suites: t.Sequence[str], release: int, version: str, policy: str
     ]
     if policy is not None:
         parts.append({CIPHER_POLICY: [("Functions", sz(policy))]})
+    if wininet_policy is not None:
+        # GPO "Turn off encryption support" (issue 13): the policy value wins over the machine value.
+        parts.append({WININET_POLICY: [("SecureProtocols", dword(wininet_policy))]})
     return merge(*parts)
 
 
@@ -743,7 +747,9 @@ def lab_hosts() -> list[Host]:
             os_name="Microsoft Windows 10 Enterprise", os_version="10.0.19045 N/A Build 19045",
             product_id="00329-00000-00003-AA355", install_date="10/4/2022, 9:26:40 AM",
             boot_time="3/4/2024, 7:52:58 AM", hotfixes=("KB5015684", "KB5036892"),
-            registry=_win10_host(WIN10_22H2_SUITES, 528372, "4.8.04084", policy=GPO_BROKEN),
+            # An old baseline's GPO "Turn off encryption support" = SSL 3.0 + TLS 1.0, and the same machine value.
+            registry=_win10_host(WIN10_22H2_SUITES, 528372, "4.8.04084", policy=GPO_BROKEN,
+                                 wininet=0xA0, wininet_policy=0xA0),
             versions=versions("10.0.19041.4291", "10.0.19041.4291", "10.0.19041.4291", True),
             hyperv=_HYPERV_PC, ip="10.20.42.99",
             **_client_pc(manufacturer="Dell Inc.", model="Latitude 5420", bios="Dell Inc. 1.33.0, 1/10/2024",

@@ -221,11 +221,16 @@ class ActionModule(TlsActionBase):
                 "values already right are not written again.")
 
     def _finish(self, host: HostResult, args: dict[str, t.Any]) -> dict[str, t.Any]:
-        result = host.to_result()
         verdict = host.evaluation
+        # Said in the task output too: a value Group Policy owns is left alone, the GPO is the fix.
+        host.warnings.extend(f"{host.state.hostname or 'The host'}: {f.id}: Group Policy owns this value, so the "
+                             f"converge does not write it; change the GPO setting {f.group_policy}."
+                             for f in verdict.group_policy_findings)
+        result = host.to_result()
         if (args["fail_noncompliant"] and not host.failed and not self._task.check_mode
                 and not verdict.compliant and not host.restart_pending):
-            errors = " | ".join(f.message for f in verdict.findings if f.severity == "error")
+            errors = " | ".join(f.message + (f" (set by Group Policy: change {f.group_policy})" if f.group_policy else "")
+                                for f in verdict.findings if f.severity == "error")
             result.update(failed=True, msg=f"{host.state.hostname or 'The host'} is not compliant with profile "
                                            f"{verdict.profile}: {errors}")
         return result

@@ -19,6 +19,9 @@ description:
     installed before it (RV(changes), RV(installed_hotfixes)); running the converge again finishes the job.
   - On an offline host (C(ansible_connection=tlsready.windows.offline)) the values and updates are recorded in the
     host's folder and the remediation bundle C(remediation/) is rewritten; it is never restarted.
+  - It does not fight Group Policy - no value under C(HKLM\SOFTWARE\Policies) is written, nor a machine value that a
+    set policy overrides (WinINet C(SecureProtocols) while the GPO C(Turn off encryption support) sets one). Each
+    finding about such a value carries C(group_policy), the GPO setting to change, and the task warns with it.
   - The registry is written by tlsready's own small module rather than C(community.windows.win_regmerge) - that
     module needs the C(.reg) file copied to the host first (more round trips), runs C(reg.exe import) whatever check
     mode says, has no diff and no per-value result, and writes the registry view of the PowerShell process it runs in.
@@ -112,7 +115,9 @@ state:
   returned: when the host was read
   type: dict
 evaluation:
-  description: The verdict on RV(state).
+  description:
+    - The verdict on RV(state), as M(tlsready.windows.tls_facts) returns it; a finding about a value Group Policy
+      owns has C(group_policy), the GPO setting to change.
   returned: when the host was read
   type: dict
 before:

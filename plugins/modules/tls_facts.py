@@ -112,7 +112,10 @@ evaluation:
       description: The release as the catalogue knows it (id, name, build, architecture, supported).
       type: dict
     findings:
-      description: What is wrong, each with a stable C(id), C(severity), C(message) and C(remediation).
+      description:
+        - What is wrong, each with a stable C(id), C(severity), C(message) and C(remediation).
+        - A finding about a value that Group Policy owns also has C(group_policy), the GPO setting to change
+          (gpedit.msc path); M(tlsready.windows.tls_converge) does not write such a value.
       type: list
       elements: dict
       sample:
@@ -120,6 +123,12 @@ evaluation:
           severity: error
           message: "KB3140245 is missing: ..."
           remediation: Install KB3140245 (file windows6.1-kb3140245-x64*.msu) and restart.
+        - id: wininet.policy_secure_protocols
+          severity: error
+          message: "Group Policy sets WinINet secure protocols to 0xA0 (SSL 3.0, TLS 1.0); ..."
+          remediation: "Change the Group Policy setting 'Turn off encryption support' ..."
+          group_policy: "Computer Configuration > Administrative Templates > Windows Components > Internet Explorer >
+            Internet Control Panel > Advanced Page > Turn off encryption support"
     missing_hotfixes:
       description: Update ids still needed.
       type: list

@@ -19,6 +19,7 @@ suite families it still has.
 from __future__ import annotations
 
 import dataclasses
+import typing as t
 
 from . import _sources as src
 from ._catalogue import AFD_POLICY_2022, AFD_POLICY_2023, TLS13_SUITES, Release
@@ -47,13 +48,22 @@ class CipherVerdict:
     problem: str
     causes: tuple[str, ...]
     policies: tuple[str, ...] = ()
+    # AFD-accepted suites the host has but the Group Policy cipher suite order leaves out.
+    policy_removed: frozenset[str] = frozenset()
 
 
-def offered_suites(
-    state: HostState, release: Release, verdicts: list[HotfixVerdict]
-) -> tuple[set[str] | None, list[str]]:
-    """Return the suites the host can offer (None when unknown) and why suites were lost."""
+class OfferedSuites(t.NamedTuple):
+    """The suites a host can offer (None when unknown), why suites were lost, and those the GPO order removed."""
+
+    suites: set[str] | None
+    causes: list[str]
+    policy_removed: frozenset[str] = frozenset()
+
+
+def offered_suites(state: HostState, release: Release, verdicts: list[HotfixVerdict]) -> OfferedSuites:
+    """Return the suites the host can offer (None when unknown), why suites were lost and what the GPO removed."""
     causes: list[str] = []
+    removed: frozenset[str] = frozenset()
     local = local_cipher_suites(state)
     if local is not None:
         offered = set(local)
@@ -64,16 +74,16 @@ def offered_suites(
     elif all(v.present for v in verdicts if v.hotfix.suites):
         offered = set(release.afd_suites)
     else:
-        return None, ["the cipher update is missing and the local cipher list was not read"]
+        return OfferedSuites(None, ["the cipher update is missing and the local cipher list was not read"])
     if not release.tls13:
         offered -= TLS13_SUITES
     policy = state.get(src.CIPHER_POLICY, "Functions")
     if policy is not None and isinstance(policy.data, (str, tuple)):
         items = policy.data.split(",") if isinstance(policy.data, str) else list(policy.data)
         allowed = {normalize_suite(s) for s in items if s.strip()}
-        lost = (offered & AFD_POLICY_2022 - TLS13_SUITES) - allowed
-        if lost:
-            causes.append(f"the Group Policy cipher suite order leaves out {', '.join(sorted(lost))}")
+        removed = frozenset((offered & AFD_POLICY_2022 - TLS13_SUITES) - allowed)
+        if removed:
+            causes.append(f"the Group Policy cipher suite order leaves out {', '.join(sorted(removed))}")
         offered &= allowed
     for algorithm, prefix in (("Diffie-Hellman", "TLS_DHE_"), ("ECDH", "TLS_ECDHE_")):
         enabled = state.get(rf"{_KEX}\{algorithm}", "Enabled")
@@ -82,12 +92,12 @@ def offered_suites(
             if lost:
                 causes.append(f"Schannel key exchange {algorithm} is disabled (Enabled=0)")
             offered -= lost
-    return offered, causes
+    return OfferedSuites(offered, causes, removed)
 
 
 def check_ciphers(state: HostState, release: Release, verdicts: list[HotfixVerdict]) -> CipherVerdict:
     """Judge which predefined AFD policy at least one offered suite matches (reference 4 and 4a)."""
-    offered, causes = offered_suites(state, release, verdicts)
+    offered, causes, removed = offered_suites(state, release, verdicts)
     if offered is None:
         return CipherVerdict(frozenset(), "unknown", tuple(causes))
     accepted = frozenset(offered & AFD_POLICY_2022)
@@ -95,7 +105,7 @@ def check_ciphers(state: HostState, release: Release, verdicts: list[HotfixVerdi
     if not accepted:
         if not release.afd_suites:
             causes.append(f"{release.name} has no cipher suite that Azure Front Door accepts (reference 4a)")
-        return CipherVerdict(accepted, "none", tuple(causes), policies)
+        return CipherVerdict(accepted, "none", tuple(causes), policies, removed)
     if POLICY_2023 not in policies:
-        return CipherVerdict(accepted, "policy_2022_only", tuple(causes), policies)
-    return CipherVerdict(accepted, "", tuple(causes), policies)
+        return CipherVerdict(accepted, "policy_2022_only", tuple(causes), policies, removed)
+    return CipherVerdict(accepted, "", tuple(causes), policies, removed)

@@ -28,6 +28,7 @@ from ._ciphers import POLICY_2022, POLICY_2023, check_ciphers
 from ._dotnet import DotnetState, judge_v4, read_dotnet
 from ._guards import check_guards, fips_warning, validate_accept_risks
 from ._hotfixes import HotfixVerdict, check_hotfix, hotfixes_for
+from ._policy import CIPHER_SUITE_ORDER, FIPS_ALGORITHMS, WININET_ENCRYPTION, overriding_policy, policy_setting
 from ._settings import (
     FlagRequirement,
     Location,
@@ -50,15 +51,23 @@ ERROR, WARNING = "error", "warning"
 
 @dataclasses.dataclass(frozen=True)
 class Finding:
-    """Something about the host, with a stable ``id`` and the fix in words."""
+    """Something about the host, with a stable ``id`` and the fix in words.
+
+    ``group_policy`` is the Group Policy setting (gpedit.msc path) that owns the value the finding
+    is about: the fix is made there, and a converge does not write the value (_policy.py).
+    """
 
     id: str
     severity: str
     message: str
     remediation: str
+    group_policy: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        if not self.group_policy:
+            del data["group_policy"]
+        return data
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +108,11 @@ class Evaluation:
     @property
     def compliant(self) -> bool:
         return self.release["supported"] and not any(f.severity == ERROR for f in self.findings)
+
+    @property
+    def group_policy_findings(self) -> list[Finding]:
+        """Findings about values a Group Policy setting owns: the converge leaves those values to the GPO."""
+        return [f for f in self.findings if f.group_policy]
 
     @property
     def missing_hotfixes(self) -> list[str]:
@@ -226,7 +240,8 @@ def _guard_findings(
     warning = fips_warning(state, disabled)
     if warning:
         findings.append(Finding("guard.fips_policy", WARNING, warning,
-                                "Check whether the FIPS policy is required before relying on disabled protocols."))
+                                "Check whether the FIPS policy is required before relying on disabled protocols.",
+                                FIPS_ALGORITHMS))
     return blocked
 
 
@@ -322,9 +337,43 @@ def _check_setting(
             finding, change = _check_mask(setting, loc, requirement, state, release, pin)
         else:
             finding, change = _check_flag(setting, loc, t.cast(FlagRequirement, requirement), state)
+        policy = _set_policy(state, loc)
+        if policy is not None:
+            # The policy value is what Windows uses: the machine value is neither judged nor written.
+            finding, change = _overridden(setting, loc, policy, state, finding), None
         findings.extend([finding] if finding else [])
         changes.extend([change] if change else [])
     return findings, changes
+
+
+def _set_policy(state: HostState, loc: Location) -> tuple[str, str, RegValue] | None:
+    """The policy value (key, name, value) that overrides ``loc`` on this host, or None when none is set."""
+    policy = overriding_policy(loc.path, loc.name)
+    if policy is None:
+        return None
+    value = state.get(*policy)
+    if value is None or _dword(value) is None:
+        # Group Policy writes these values as REG_DWORD; one of another type is not a policy Windows applies.
+        return None
+    return policy[0], policy[1], value
+
+
+def _overridden(setting: Setting, loc: Location, policy: tuple[str, str, RegValue], state: HostState,
+                finding: Finding | None) -> Finding | None:
+    """A wrong machine value under a set policy: a warning naming the GPO setting, never a change."""
+    if finding is None:
+        return None
+    key, name, value = policy
+    machine = _dword(state.get(loc.path, loc.name))
+    shown = _show(state.get(loc.path, loc.name)) if machine is None else f"0x{machine:X} ({describe_bits(machine)})"
+    policy_value = t.cast(int, value.data)
+    return Finding(f"{_finding_id(setting, loc)}.overridden_by_policy", WARNING,
+                   f"{_where(setting, loc)}: the machine value {loc.path}\\{loc.name} is {shown}, but Group Policy "
+                   f"sets {key}\\{name} to 0x{policy_value:X} ({describe_bits(policy_value)}), which Windows uses "
+                   "instead; tlsready does not write the machine value (Group Policy overrides it).",
+                   f"Nothing to do while the policy is set. Should the GPO setting stop setting the value, the machine "
+                   f"value applies again: then set {loc.path}\\{loc.name} as REG_DWORD (a converge does it).",
+                   policy_setting(key))
 
 
 def _finding_id(setting: Setting, loc: Location) -> str:
@@ -499,14 +548,18 @@ def _check_wininet_policy(requirement: MaskRequirement, state: HostState) -> lis
         return []
     return [Finding("wininet.policy_secure_protocols", ERROR,
                     f"Group Policy sets WinINet secure protocols to 0x{value:X} ({describe_bits(value)}); "
-                    f"needed: {_mask_need(requirement)}. Policy wins over the machine value.",
+                    f"needed: {_mask_need(requirement)}. Policy wins over the machine value, so tlsready writes "
+                    "neither.",
                     "Change the Group Policy setting 'Turn off encryption support' (Internet Explorer > "
-                    f"Internet Control Panel > Advanced Page) to include TLS 1.2 (0x{TLS12:X}).")]
+                    f"Internet Control Panel > Advanced Page) to a combination that includes TLS 1.2 (0x{TLS12:X}).",
+                    WININET_ENCRYPTION)]
 
 
 def _cipher_findings(state: HostState, release: Release, verdicts: list[HotfixVerdict]) -> list[Finding]:
     verdict = check_ciphers(state, release, verdicts)
     causes = "; ".join(verdict.causes)
+    # The GPO order wins over the local list [S6][S7]: when it removed the suites, it is the fix.
+    owner = CIPHER_SUITE_ORDER if verdict.policy_removed else ""
     if verdict.problem == "none":
         return [Finding("cipher.no_afd_suite", ERROR,
                         f"The host offers no cipher suite that Azure Front Door (Microsoft 365) accepts under "
@@ -516,7 +569,7 @@ def _cipher_findings(state: HostState, release: Release, verdicts: list[HotfixVe
                         "cipher order; Windows 7 to 8.1 cannot offer them and reach only "
                         f"{POLICY_2022} endpoints, through TLS_DHE_RSA_WITH_AES_*_GCM or "
                         "TLS_ECDHE_RSA_WITH_AES_*_CBC_SHA384/256: install the cipher update and keep Diffie-Hellman "
-                        "enabled.")]
+                        "enabled.", owner)]
     if verdict.problem == "policy_2022_only":
         return [Finding("cipher.afd_policy_2022_only", WARNING,
                         f"The host's Azure Front Door suites ({', '.join(sorted(verdict.accepted))}) are accepted only "
@@ -525,5 +578,5 @@ def _cipher_findings(state: HostState, release: Release, verdicts: list[HotfixVe
                         f"is not documented (reference 4, 8.4){': ' + causes if causes else ''}.",
                         f"Expect connections only to endpoints that use {POLICY_2022}; for the default "
                         f"{POLICY_2023}, move the host to a release that offers TLS_ECDHE_RSA_WITH_AES_*_GCM "
-                        "(Windows 10 / Server 2016 or later).")]
+                        "(Windows 10 / Server 2016 or later).", owner)]
     return []

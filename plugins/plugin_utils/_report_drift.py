@@ -14,47 +14,22 @@ from __future__ import annotations
 
 import typing as t
 
-from . import _sources as src
+from ._policy import policy_setting
 
-# The Group Policy setting that writes each policy key tlsready reads (gpedit.msc / GPMC paths).
-GPO_SETTINGS = {
-    src.WININET_POLICY: "Computer Configuration > Administrative Templates > Windows Components > Internet Explorer > "
-                        "Internet Control Panel > Advanced Page > Turn off encryption support",
-    src.CIPHER_POLICY: "Computer Configuration > Administrative Templates > Network > SSL Configuration Settings > "
-                       "SSL Cipher Suite Order",
-}
-# Findings about a policy value, by id; the cipher findings name the policy order in their cause.
-POLICY_FINDINGS = {"wininet.policy_secure_protocols": src.WININET_POLICY}
-CIPHER_POLICY_CAUSE = "the Group Policy cipher suite order"
 AS_REQUIRED = "as required"
 
 
-def policy_setting(path: str) -> str:
-    """The GPO setting that owns registry key ``path``, or "" when no policy owns it."""
-    for key, setting in GPO_SETTINGS.items():
-        if path.lower() == key.lower() or path.lower().startswith(key.lower() + "\\"):
-            return setting
-    if path.lower().startswith("hklm\\software\\policies\\"):
-        return "the Group Policy object that sets " + path
-    return ""
-
-
 def finding_setting(finding: t.Mapping[str, t.Any]) -> str:
-    """The GPO setting a finding is about, or ""."""
-    key = POLICY_FINDINGS.get(str(finding.get("id")))
-    if key:
-        return GPO_SETTINGS[key]
-    if str(finding.get("id", "")).startswith("cipher.") and CIPHER_POLICY_CAUSE in str(finding.get("message", "")):
-        return GPO_SETTINGS[src.CIPHER_POLICY]
-    return ""
+    """The GPO setting that owns what a finding is about (the evaluator's ``group_policy``), or ""."""
+    return str(finding.get("group_policy") or "")
 
 
 def mark_group_policy(entry: dict[str, t.Any]) -> None:
-    """Add ``group_policy`` (the GPO setting) to each finding and change of ``entry`` that a policy owns."""
-    for finding in entry.get("findings") or []:
-        setting = finding_setting(finding)
-        if setting:
-            finding["group_policy"] = setting
+    """Add ``group_policy`` (the GPO setting) to each change of ``entry`` under a policy key.
+
+    Findings carry it from the evaluator. tlsready plans no change under a policy key; a result
+    from elsewhere (``tls_report`` reads any host variable) that has one is marked all the same.
+    """
     for change in entry.get("changes") or []:
         setting = policy_setting(str(change.get("path") or ""))
         if setting:

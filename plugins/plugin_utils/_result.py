@@ -35,7 +35,8 @@ class HostResult:
         error: why the run failed part way; everything above is still exact.
         diff: the Ansible diff of the registry values.
         files: offline remediation files written.
-        warnings: warnings from the modules run (a share win_find could not open).
+        warnings: warnings from the modules run (a share win_find could not open), and the values left to
+            Group Policy (each finding with a GPO setting).
     """
 
     state: HostState

@@ -15,6 +15,12 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._dotnet import ve
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._guards import GUARDS
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation, evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy import (
+    CIPHER_SUITE_ORDER,
+    OVERRIDES,
+    WININET_ENCRYPTION,
+    policy_setting,
+)
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState, RegValue
 
 # Reference table 1b: updates each NT family needs for TLS 1.2 on a host without .NET 3.5 (Windows 10 and
@@ -516,6 +522,23 @@ class TestCipherSuites:
         assert "Group Policy cipher suite order leaves out" in finding.message
         assert "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384" in finding.message
         assert not evaluation.compliant
+        # The GPO order wins over the local list [S6]: the finding names the GPO setting as a field.
+        assert finding.group_policy == CIPHER_SUITE_ORDER
+        assert finding.to_dict()["group_policy"] == CIPHER_SUITE_ORDER
+
+    def test_a_local_list_without_afd_suites_is_not_put_on_group_policy(self) -> None:
+        state = with_dotnet(fresh(RELEASES_BY_ID["win10_22h2"]))
+        state.set(src.CIPHER_LOCAL, "Functions", RegValue("multi_sz", ("TLS_RSA_WITH_AES_128_CBC_SHA",)))
+        [finding] = [f for f in evaluate(state).findings if f.id == "cipher.no_afd_suite"]
+        assert finding.group_policy == "" and "group_policy" not in finding.to_dict()
+
+    def test_a_gpo_list_that_keeps_the_afd_suites_owns_nothing(self) -> None:
+        state = self.state()
+        state.set(src.CIPHER_POLICY, "Functions", RegValue("sz", ",".join(self.win81_list)))
+        evaluation = evaluate(state)
+        [finding] = [f for f in evaluation.findings if f.id.startswith("cipher.")]
+        assert finding.id == "cipher.afd_policy_2022_only" and finding.group_policy == ""
+        assert evaluation.group_policy_findings == []
 
     def test_disabling_dh_leaves_only_cbc_which_gets_the_same_warning(self) -> None:
         """[S16][S27]: DHE-RSA-GCM and ECDHE-CBC are in the same position (reference 4a key consequence)."""
@@ -561,8 +584,61 @@ class TestRegistryValueSemantics:
         state = fresh(self.release)
         state.set(src.WININET_POLICY, "SecureProtocols", RegValue("dword", 0xA0))
         evaluation = evaluate(state)
-        assert "wininet.policy_secure_protocols" in ids(evaluation)
-        assert not [c for c in evaluation.changes if c.path == src.WININET_POLICY]
+        [finding] = [f for f in evaluation.findings if f.id == "wininet.policy_secure_protocols"]
+        assert (finding.severity, finding.group_policy) == ("error", WININET_ENCRYPTION)
+        assert finding.to_dict()["group_policy"] == WININET_ENCRYPTION
+        assert evaluation.to_dict()["findings"][evaluation.findings.index(finding)]["group_policy"] == WININET_ENCRYPTION
+        assert not [c for c in evaluation.changes if c.setting == "wininet.secure_protocols"]
+        assert not evaluation.compliant
+
+    @pytest.mark.parametrize("policy", [0xA0, 0xA80])
+    def test_a_set_wininet_policy_leaves_the_machine_value_alone(self, policy: int) -> None:
+        """The policy value wins over the machine value [S37]: writing the machine value changes nothing."""
+        state = fresh(self.release)
+        state.set(src.WININET, "SecureProtocols", RegValue("dword", 0xA0))
+        state.set(src.WININET_POLICY, "SecureProtocols", RegValue("dword", policy))
+        for pin in (False, True):
+            evaluation = evaluate(state, pin_explicit=pin)
+            assert not [c for c in evaluation.changes if c.setting == "wininet.secure_protocols"]
+            [overridden] = [f for f in evaluation.findings if f.id == "wininet.secure_protocols.overridden_by_policy"]
+            assert (overridden.severity, overridden.group_policy) == ("warning", WININET_ENCRYPTION)
+            assert "0xA0" in overridden.message and f"0x{policy:X}" in overridden.message
+            assert "wininet.secure_protocols" not in ids(evaluation)
+            assert ("wininet.policy_secure_protocols" in errors(evaluation)) is (policy == 0xA0)
+
+    def test_a_right_machine_value_under_a_policy_gets_no_finding(self) -> None:
+        state = fresh(self.release)
+        state.set(src.WININET, "SecureProtocols", RegValue("dword", 0xA80))
+        state.set(src.WININET_POLICY, "SecureProtocols", RegValue("dword", 0xA80))
+        evaluation = evaluate(state)
+        assert not [f for f in evaluation.findings if f.id.startswith("wininet.")]
+        assert not [c for c in evaluation.changes if c.setting == "wininet.secure_protocols"]
+
+    def test_a_policy_value_that_is_not_a_dword_does_not_override(self) -> None:
+        """Group Policy writes SecureProtocols as REG_DWORD; a string there is not a policy WinINet applies."""
+        state = fresh(self.release)
+        state.set(src.WININET, "SecureProtocols", RegValue("dword", 0xA0))
+        state.set(src.WININET_POLICY, "SecureProtocols", RegValue("sz", "2048"))
+        [change] = [c for c in evaluate(state).changes if c.setting == "wininet.secure_protocols"]
+        assert (change.path, change.desired) == (src.WININET, 0xA00)
+
+    @pytest.mark.parametrize("profile", ["m365_client", "strict"])
+    def test_no_plan_writes_a_policy_key_or_a_value_a_set_policy_overrides(self, profile: str) -> None:
+        for release in RELEASES:
+            state = fresh(release)
+            for (path, name), (policy_path, policy_name) in OVERRIDES.items():
+                state.set(path, name, RegValue("dword", 0x8))
+                state.set(policy_path, policy_name, RegValue("dword", 0x8))
+            evaluation = evaluate(state, profile, pin_explicit=True)
+            written = {(c.path.lower(), c.name.lower()) for c in evaluation.changes}
+            assert not written & {(p.lower(), n.lower()) for p, n in OVERRIDES}, release.id
+            assert not [c for c in evaluation.changes if policy_setting(c.path)], release.id
+            wininet = [f for f in evaluation.findings if f.id.startswith("wininet.")]
+            assert wininet and all(f.group_policy == WININET_ENCRYPTION for f in wininet), release.id
+
+    def test_findings_without_a_policy_have_no_group_policy_key(self) -> None:
+        evaluation = evaluate(fresh(self.release))
+        assert evaluation.findings and all("group_policy" not in f for f in evaluation.to_dict()["findings"])
 
     def test_unreadable_facts_make_the_host_non_compliant(self) -> None:
         state = remediated(fresh(RELEASES_BY_ID["win2019"]), evaluate(fresh(RELEASES_BY_ID["win2019"])))

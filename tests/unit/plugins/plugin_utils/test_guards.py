@@ -111,6 +111,10 @@ class TestFips:
         state.set(src.FIPS_POLICY, "Enabled", RegValue("dword", 1))
         assert "guard.fips_policy" in guard_ids(evaluate(state, "strict"))
         assert "guard.fips_policy" not in guard_ids(evaluate(state, "m365_client"))
+        # The security option that sets the value [KB811833], as a field; tlsready never writes it.
+        [finding] = [f for f in evaluate(state, "strict").findings if f.id == "guard.fips_policy"]
+        assert finding.group_policy.endswith("System cryptography: Use FIPS compliant algorithms for encryption, "
+                                             "hashing, and signing")
 
 
 def test_unknown_guard_name_is_refused_with_the_known_ones() -> None:

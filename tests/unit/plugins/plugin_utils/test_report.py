@@ -133,3 +133,35 @@ def test_a_registered_tls_facts_result_is_a_host_result() -> None:
 def test_a_set_fact_result_is_taken_as_it_is() -> None:
     fact = {"host": "pc-b", "compliant": False, "release": WIN7, "findings": [FINDING]}
     assert host_result("pc-b", fact) == ({**fact, "host": "pc-b"}, None)
+
+
+def test_group_policy_comes_from_the_finding_field_into_every_format() -> None:
+    """The evaluator's ``group_policy`` field marks a finding; its message text does not."""
+    from ansible_collections.tlsready.windows.plugins.plugin_utils import _sources as src  # pylint: disable=import-outside-toplevel
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID  # pylint: disable=import-outside-toplevel
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate  # pylint: disable=import-outside-toplevel
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._policy import WININET_ENCRYPTION  # pylint: disable=import-outside-toplevel
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState, RegValue  # pylint: disable=import-outside-toplevel
+
+    release = RELEASES_BY_ID["win10_22h2"]
+    state = HostState("pc-gpo", release.name, release.version, release.min_service_pack, release.product_type, "x64")
+    state.set(src.WININET_POLICY, "SecureProtocols", RegValue("dword", 0xA0))
+    evaluation = evaluate(state).to_dict()
+    look_alike = {"id": "cipher.no_afd_suite", "severity": "error", "remediation": "r",
+                  "message": "the Group Policy cipher suite order leaves out everything"}
+    report = build_report([{**evaluation, "host": "pc-gpo"},
+                           {"host": "pc-text", "compliant": False, "release": WIN7, "findings": [look_alike]}],
+                          {}, "audit", "m365_client", "2026-11-25T03:00:00+00:00")
+    hosts = {h["host"]: h for h in report["hosts"]}
+    [owned] = [f for f in hosts["pc-gpo"]["findings"] if f["id"] == "wininet.policy_secure_protocols"]
+    assert owned["group_policy"] == WININET_ENCRYPTION
+    assert "group_policy" not in hosts["pc-text"]["findings"][0]
+    cases = {c.get("name"): c for c in ET.fromstring(render_junit(report)).iter("testcase")}
+    assert f"[set by Group Policy: change {WININET_ENCRYPTION}]" in cases["pc-gpo"].find("failure").text
+    assert "set by Group Policy" not in cases["pc-text"].find("failure").text
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert {r["group_policy"] for r in rows if r["finding_id"] == "wininet.policy_secure_protocols"} == {WININET_ENCRYPTION}
+    assert {r["group_policy"] for r in rows if r["host"] == "pc-text"} == {""}
+    table = embedded_table(render_html(report))
+    assert [f[4] for f in table["f"] if f[0] == "wininet.policy_secure_protocols"] == [WININET_ENCRYPTION]
+    assert [f[4] for f in table["f"] if f[0] == "cipher.no_afd_suite"] == [""]
