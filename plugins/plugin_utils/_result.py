@@ -94,8 +94,8 @@ class HostResult:
             # The verdict, not the raw state: a few hundred bytes per host in the fact cache.
             "ansible_facts": {"tlsready_status": status_fact(verdict, state)},
             # Computed once here, read as they are by tls_report (docs/reference/setting-states.md).
-            "setting_states": [s.to_dict() for s in setting_states(self.state, self.evaluation, self.probe,
-                                                                    self.waiting_values())],
+            "setting_states": [s.to_dict() for s in
+                               setting_states(self.state, self.evaluation, self.probe, self.waiting_values())],
         }
         if not self.converged:
             return result
