@@ -6,12 +6,8 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import POLICY_SPEC, TlsActionBase
-from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
-    probe_findings,
-    run_from_task_result,
-    setting_states,
-)
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import status_fact
+from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import probe_findings, run_from_task_result
+from ansible_collections.tlsready.windows.plugins.plugin_utils._result import HostResult
 
 
 class ActionModule(TlsActionBase):
@@ -22,20 +18,11 @@ class ActionModule(TlsActionBase):
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         state = self._tls_state(args, task_vars)
         evaluation = self._tls_evaluate(state, args)
-        extra: dict[str, t.Any] = {}
+        run = None
         if args.get("probe") is not None:
-            # The probe's findings join the verdict; the three states per setting are returned beside it.
+            # The probe's findings join the verdict; each setting's effective state comes from it.
             run = run_from_task_result(args["probe"])
             evaluation.findings.extend(probe_findings(run))
-            extra["setting_states"] = [s.to_dict() for s in setting_states(evaluation, run, state.reboot_pending)]
-        facts = state.to_dict()
-        verdict = evaluation.to_dict()
-        return {
-            "changed": False,
-            "state": facts,
-            "evaluation": verdict,
-            # The verdict, not the raw state: a few hundred bytes per host in the fact cache, and
-            # the result is not twice the state (at fleet scale Ansible's cost grows with its size).
-            "ansible_facts": {"tlsready_status": status_fact(verdict, facts)},
-            **extra,
-        }
+        # The verdict in ansible_facts, not the raw state: a few hundred bytes per host in the fact
+        # cache, and the result is not twice the state (at fleet scale Ansible's cost grows with its size).
+        return HostResult(state, evaluation, probe=run).to_result()

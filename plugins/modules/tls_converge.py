@@ -144,6 +144,25 @@ rebooted:
   description: The host was restarted.
   returned: when the host was read
   type: bool
+setting_states:
+  description:
+    - The three states of every setting judged after the run, as RV(tlsready.windows.tls_facts#module:setting_states)
+      describes them; C(pending) is C(host_restart) (Schannel, WinHTTP) or C(program_restart) (.NET, WinINet) for
+      each value this run wrote while the host did not restart afterwards, null otherwise (and in check mode).
+    - C(effective) is C(not_probed) unless a probe was given.
+  returned: when the host was read
+  type: list
+  elements: dict
+  sample:
+    - id: winhttp.default_secure_protocols
+      setting: winhttp.default_secure_protocols
+      label: WinHTTP default secure protocols
+      registry: DefaultSecureProtocols=0xA00
+      configured: right
+      pending: host_restart
+      effective: not_probed
+      observed_by: null
+      effective_detail: "not probed: no tls_probe result was given (probe option; tlsready_probe in the audit playbook)"
 converge:
   description: What M(tlsready.windows.tls_report) adds to the verdict - C(applied), C(installed_hotfixes),
     C(reboot_required), C(rebooted), and C(failed) and C(error) when the run failed part way.

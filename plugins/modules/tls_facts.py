@@ -30,8 +30,10 @@ options:
   probe:
     description:
       - The registered result of M(tlsready.windows.tls_probe) on this host. Its findings join the evaluation, so a host
-        whose registry is right but whose probe fails through a stack is noncompliant, and RV(setting_states) is returned.
-      - Without it nothing changes. A failed tls_probe result is refused with its message.
+        whose registry is right but whose probe fails through a stack is noncompliant, and each entry of
+        RV(setting_states) gets its C(effective) state from it.
+      - Without it the verdict is the registry's and every setting is C(not_probed). A failed tls_probe result is
+        refused with its message.
     type: dict
 notes:
   - Compliance is judged on the effective state - an absent value takes the release's documented default.
@@ -154,18 +156,28 @@ evaluation:
       sample: {v4_release: 528372, v4_version: "4.8", v3_5_installed: false}
 setting_states:
   description:
-    - Only with O(probe). The three states of every setting - C(configured) (the registry holds what the profile needs),
-      C(pending) (configured, but Windows reports a pending restart this setting needs), C(effective) (C(works),
-      C(fails) or C(unknown), as observed by the stack named in C(observed_by)).
-  returned: when O(probe) is given
+    - The three states of every setting judged, one entry per setting and registry view (and C(cipher.suites)).
+    - C(configured) - C(right) when the registry holds what the profile needs, C(wrong) when an error finding names it;
+      C(registry) shows the values as read.
+    - C(pending) - C(host_restart) or C(program_restart) when a converge wrote the value and that restart has not
+      happened; always null here (an audit cannot tell when a value was written; see M(tlsready.windows.tls_converge)).
+    - C(effective) - what O(probe) observed through the stack in C(observed_by) - C(works), C(fails), C(unknown)
+      (no endpoint reached) or C(not_probed) (no probe, or no probed stack observes this setting);
+      C(effective_detail) says what the probe saw or why.
+    - See docs/reports.md and docs/reference/setting-states.md.
+  returned: success (empty for an unsupported release)
   type: list
   elements: dict
   sample:
-    - setting: winhttp.default_secure_protocols
-      configured: true
-      pending: false
+    - id: winhttp.default_secure_protocols
+      setting: winhttp.default_secure_protocols
+      label: WinHTTP default secure protocols
+      registry: DefaultSecureProtocols=0xA00
+      configured: right
+      pending: null
       effective: fails
       observed_by: winhttp
+      effective_detail: "winhttp: login.microsoftonline.com:443: A security error occurred (12175 ERROR_WINHTTP_SECURE_FAILURE, 0x80072F8F)"
 ansible_facts:
   description: Facts set on the host (kept by a fact cache, for example AWX's).
   returned: success

@@ -10,7 +10,11 @@ version_added: 1.0.0
 description:
   - Collects each host's result (the fact named by O(result_var), set by the C(tlsready.windows.tls12) and
     C(tlsready.windows.audit) roles) and writes C(report.json), C(report.xml) (JUnit, one test case per host),
-    C(report.csv) (one row per host and finding) and a self-contained C(report.html) into O(dest).
+    C(report.csv) (one row per host and finding, then per host and setting) and a self-contained C(report.html)
+    into O(dest).
+  - Every format shows each setting's three states as the result carries them (C(setting_states) of
+    M(tlsready.windows.tls_facts) and M(tlsready.windows.tls_converge)) - configured, pending, effective - and the
+    host's effective state (docs/reports.md).
   - Hosts without a result (failed earlier, unreachable) are reported as such, never as compliant.
   - Runs on the controller only; use it with C(run_once=true) or in a play on C(localhost) with O(hosts).
   - Writes the report in check mode too - it is a controller artefact, not a change to a host.

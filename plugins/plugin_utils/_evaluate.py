@@ -24,7 +24,7 @@ from ._catalogue import (
     describe_bits,
     identify_release,
 )
-from ._ciphers import POLICY_2022, POLICY_2023, check_ciphers
+from ._ciphers import POLICY_2022, POLICY_2023, CipherVerdict, check_ciphers
 from ._dotnet import DotnetState, judge_v4, read_dotnet
 from ._guards import check_guards, fips_warning, validate_accept_risks
 from ._hotfixes import HotfixVerdict, check_hotfix, hotfixes_for
@@ -104,6 +104,10 @@ class Evaluation:
     catalogue_release: Release | None = None
     # The installed .NET Framework versions (reference 1c), or None when the release is unsupported.
     dotnet: DotnetState | None = None
+    # The ids of the settings judged (the profile's requirements after overrides; "unmanaged" ones are
+    # not), in SETTINGS order, and the cipher suite verdict: what _setting_states reports per setting.
+    judged: tuple[str, ...] = ()
+    ciphers: CipherVerdict | None = None
 
     @property
     def compliant(self) -> bool:
@@ -214,9 +218,11 @@ def evaluate(
             changes.extend(setting_changes)
     if "wininet.secure_protocols" in requirements:
         findings.extend(_check_wininet_policy(t.cast(MaskRequirement, requirements["wininet.secure_protocols"]), state))
-    findings.extend(_cipher_findings(state, release, verdicts))
+    ciphers = check_ciphers(state, release, verdicts)
+    findings.extend(_cipher_findings(ciphers))
     blocked = _guard_findings(state, release, changes, findings, accepted, management_tls)
-    return Evaluation(profile, release_info, findings, verdicts, changes, blocked, release, dotnet)
+    judged = tuple(s.id for s in SETTINGS if s.id in requirements)
+    return Evaluation(profile, release_info, findings, verdicts, changes, blocked, release, dotnet, judged, ciphers)
 
 
 def _guard_findings(
@@ -308,7 +314,8 @@ def _hotfix_finding(verdict: HotfixVerdict, release: Release, state: HostState) 
     )
 
 
-def _locations(setting: Setting, state: HostState) -> list[Location]:
+def host_locations(setting: Setting, state: HostState) -> list[Location]:
+    """The locations of ``setting`` that exist on the host."""
     # 32-bit Windows has no Wow6432Node: never write one there.
     return [loc for loc in setting.locations if not (loc.x64_only and state.architecture == "x86")]
 
@@ -332,7 +339,7 @@ def _check_setting(
         return _check_protocol(setting, requirement, state, release, pin)
     findings: list[Finding] = []
     changes: list[Change] = []
-    for loc in _locations(setting, state):
+    for loc in host_locations(setting, state):
         if isinstance(requirement, MaskRequirement):
             finding, change = _check_mask(setting, loc, requirement, state, release, pin)
         else:
@@ -367,7 +374,7 @@ def _overridden(setting: Setting, loc: Location, policy: tuple[str, str, RegValu
     machine = _dword(state.get(loc.path, loc.name))
     shown = _show(state.get(loc.path, loc.name)) if machine is None else f"0x{machine:X} ({describe_bits(machine)})"
     policy_value = t.cast(int, value.data)
-    return Finding(f"{_finding_id(setting, loc)}.overridden_by_policy", WARNING,
+    return Finding(f"{location_id(setting, loc)}.overridden_by_policy", WARNING,
                    f"{_where(setting, loc)}: the machine value {loc.path}\\{loc.name} is {shown}, but Group Policy "
                    f"sets {key}\\{name} to 0x{policy_value:X} ({describe_bits(policy_value)}), which Windows uses "
                    "instead; tlsready does not write the machine value (Group Policy overrides it).",
@@ -376,7 +383,8 @@ def _overridden(setting: Setting, loc: Location, policy: tuple[str, str, RegValu
                    policy_setting(key))
 
 
-def _finding_id(setting: Setting, loc: Location) -> str:
+def location_id(setting: Setting, loc: Location) -> str:
+    """The id of one location's findings: the setting id, with ``.wow64`` for the 32-bit view."""
     return setting.id + (".wow64" if loc.x64_only else "")
 
 
@@ -480,12 +488,12 @@ def _check_mask(
     tls11_off = _tls11_client_disabled(state, release)
     write = mask_to_write(requirement, release, value, tls11_off)
     if write & TLS13 and not release.tls13:
-        return Finding(f"{_finding_id(setting, loc)}.tls13_unsupported", ERROR,
+        return Finding(f"{location_id(setting, loc)}.tls13_unsupported", ERROR,
                        f"{where}: the override 0x{write:X} includes TLS 1.3, which {release.name} "
                        "does not support; tlsready does not write it (reference 8.9).",
                        f"Remove 0x2000 from the override for {setting.id}."), None
     if release.tls13 and not write & TLS13:
-        return Finding(f"{_finding_id(setting, loc)}.drops_tls13", ERROR,
+        return Finding(f"{location_id(setting, loc)}.drops_tls13", ERROR,
                        f"{where}: the override 0x{write:X} would drop TLS 1.3 on {release.name}; "
                        "tlsready does not write it.", f"Add 0x2000 to the override for {setting.id}."), None
     if effective is None and winhttp and release.winhttp_tls12_native:
@@ -507,7 +515,7 @@ def _check_mask(
     if ok:
         return None, change
     wanted = describe_bits(write)
-    return Finding(_finding_id(setting, loc), ERROR, f"{where} is {shown}; needed: {_mask_need(requirement)}.",
+    return Finding(location_id(setting, loc), ERROR, f"{where} is {shown}; needed: {_mask_need(requirement)}.",
                    f"Set {loc.path}\\{loc.name} to 0x{write:X} ({wanted}) as REG_DWORD"
                    f"{', then restart' if setting.reboot else ', then restart the programs using it'}."), change
 
@@ -533,7 +541,7 @@ def _check_flag(
     if _dword(raw) == requirement.value:
         return None, None
     where = _where(setting, loc)
-    return Finding(_finding_id(setting, loc), ERROR,
+    return Finding(location_id(setting, loc), ERROR,
                    f"{where} is {_show(raw)}; it must be {requirement.value} so .NET programs can use TLS 1.2.",
                    f"Set {loc.path}\\{loc.name}={requirement.value} (REG_DWORD), then restart."), \
         _change(setting, loc, raw, requirement.value)
@@ -555,8 +563,7 @@ def _check_wininet_policy(requirement: MaskRequirement, state: HostState) -> lis
                     WININET_ENCRYPTION)]
 
 
-def _cipher_findings(state: HostState, release: Release, verdicts: list[HotfixVerdict]) -> list[Finding]:
-    verdict = check_ciphers(state, release, verdicts)
+def _cipher_findings(verdict: CipherVerdict) -> list[Finding]:
     causes = "; ".join(verdict.causes)
     # The GPO order wins over the local list [S6][S7]: when it removed the suites, it is the fix.
     owner = CIPHER_SUITE_ORDER if verdict.policy_removed else ""

@@ -3,9 +3,9 @@
 """The handshake probe: its arguments, its result as typed objects, and what it proves (internal use only).
 
 ``win_tls_probe`` returns raw observations (success, error codes as Windows gives them); this
-module classifies them, turns failures into findings naming the stack and its usual causes, and
-gives each setting its three states: *configured* (registry), *pending* (waiting for a restart)
-and *effective* (observed by the probe). docs/reference/probe.md holds the sources.
+module classifies them and turns failures into findings naming the stack and its usual causes;
+_setting_states gives each setting its effective state from them. docs/reference/probe.md holds
+the sources.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import re
 import typing as t
 
 from ._errors import ExportFormatError, InputError
-from ._evaluate import ERROR, WARNING, Evaluation, Finding
-from ._settings import SETTINGS
+from ._evaluate import ERROR, WARNING, Finding
 
 STACKS = ("winhttp", "dotnet", "schannel")
 STACK_LABELS = {
@@ -117,16 +116,6 @@ NETWORK_CAUSE = ("the endpoint was not reached (DNS, firewall, or a proxy this s
                  "the netsh winhttp proxy, .NET the Internet Options proxy, the Schannel probe connects directly); "
                  "point the probe at an endpoint the host can reach (an internal HTTPS server for hosts without "
                  "internet access)")
-
-# Which stack observes which setting. Settings absent here are not observed by any stack: the probe
-# proves TLS 1.2 works, not that an old protocol is off, and it runs in one registry view only.
-OBSERVED_BY: dict[str, str] = {
-    "schannel.tls1_2.client": "schannel",
-    "winhttp.default_secure_protocols": "winhttp",
-    "dotnet4.strong_crypto": "dotnet",
-    "dotnet4.system_default_tls_versions": "dotnet",
-}
-EFFECTIVE = ("works", "fails", "unknown")
 
 _HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 _FIELD = "win_tls_probe result"
@@ -415,37 +404,3 @@ def probe_findings(run: ProbeRun) -> list[Finding]:
             "; ".join(r.describe() for r in failed) + ".",
             f"Usually {NETWORK_CAUSE}."))
     return findings
-
-
-@dataclasses.dataclass(frozen=True)
-class SettingState:
-    """The three states of one setting.
-
-    ``configured``: the registry holds what the profile needs (no error finding for the setting).
-    ``pending``: configured, but Windows reports a pending restart and the setting takes effect only
-    after one, so it may not be active yet. ``effective``: what the probe observed through the stack
-    that depends on the setting (``works``, ``fails``), or ``unknown`` (not probed, not reached, or no
-    stack observes this setting); ``observed_by`` names that stack.
-    """
-
-    setting: str
-    configured: bool
-    pending: bool
-    effective: str
-    observed_by: str | None
-
-    def to_dict(self) -> dict[str, t.Any]:
-        return dataclasses.asdict(self)
-
-
-def setting_states(evaluation: Evaluation, run: ProbeRun, reboot_pending: bool) -> list[SettingState]:
-    """Return the three states of every setting the evaluation judged (findings read, not recomputed)."""
-    wrong = {f.id for f in evaluation.findings if f.severity == ERROR}
-    states = []
-    for setting in SETTINGS:
-        judged = any(f == setting.id or f.startswith(setting.id + ".") for f in wrong)
-        stack = OBSERVED_BY.get(setting.id)
-        effective = run.effective(stack) if stack and run.probed else "unknown"
-        states.append(SettingState(setting.id, not judged, not judged and reboot_pending and setting.reboot,
-                                   effective, stack))
-    return states

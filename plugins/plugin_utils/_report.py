@@ -23,6 +23,7 @@ import jinja2
 from ._errors import InputError
 from ._report_drift import mark_group_policy
 from ._report_html import STATUSES, render_html
+from ._setting_states import effective_summary, pending_summary
 
 REPORT_SCHEMA_VERSION = 1
 FORMATS = {"json": "report.json", "xml": "report.xml", "csv": "report.csv", "html": "report.html"}
@@ -49,6 +50,8 @@ def host_result(name: str, found: t.Any, var: str = "result") -> tuple[dict[str,
         return None, ("failed", NO_RESULT)
     if found.get("unreachable"):
         return {"host": name, "unreachable": True, "error": str(found.get("error") or found.get("msg") or "unreachable")}, None
+    # The three states of each setting (tls_facts and tls_converge return them beside the evaluation).
+    states = found.get("setting_states")
     converge = found.get("converge")
     if isinstance(converge, t.Mapping) and isinstance(found.get("evaluation"), t.Mapping):
         # A registered tls_converge result: the verdict after the run and what the run did.
@@ -66,6 +69,8 @@ def host_result(name: str, found: t.Any, var: str = "result") -> tuple[dict[str,
             found["provenance"] = dict(state["provenance"])
     elif "state" in found or "invocation" in found:
         return None, ("failed", NO_RESULT)
+    if states is not None:
+        found = {**found, "setting_states": states}
     problem = result_problem(found)
     if problem is not None:
         return None, ("failed", f"{var} of this host is not a tlsready result: {problem}")
@@ -119,7 +124,7 @@ def result_problem(result: t.Mapping[str, t.Any]) -> str | None:
         return "'release' is not a dictionary"
     if release is not None and not isinstance(release.get("name"), (str, type(None))):
         return "'release.name' is not a string"
-    for key in ("findings", "changes", "applied"):
+    for key in ("findings", "changes", "applied", "setting_states"):
         items = result.get(key)
         if items is not None and (not isinstance(items, list) or not all(isinstance(i, t.Mapping) for i in items)):
             return f"'{key}' is not a list of dictionaries"
@@ -167,6 +172,11 @@ def _host_entry(result: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
             entry["error"] = f"the host {status}; see the play output"
     entry["findings"] = [dict(f) for f in entry.get("findings") or []]
     entry["changes"] = [dict(c) for c in entry.get("changes") or []]
+    if entry.get("setting_states") is not None:
+        entry["setting_states"] = [dict(s) for s in entry["setting_states"]]
+        # The host's effective state and what waits for a restart, in a few words, for every format.
+        entry["effective"] = effective_summary(entry["setting_states"])
+        entry["pending"] = pending_summary(entry["setting_states"])
     mark_group_policy(entry)
     return entry
 
@@ -247,6 +257,14 @@ def drift_line(host: t.Mapping[str, t.Any]) -> str:
     return f"{head} ({drift['before']} -> {drift['after']})" + (f": {moves}" if moves else "")
 
 
+def setting_line(state: t.Mapping[str, t.Any]) -> str:
+    """One setting's three states in one line, for the JUnit system-out."""
+    pending = {"host_restart": "waits for a host restart", "program_restart": "waits for its programs to restart"}
+    return (f"{state.get('label')}: {state.get('registry')}; configured {state.get('configured')}; "
+            f"{pending.get(str(state.get('pending')), 'nothing pending')}; effective {state.get('effective')}"
+            f" ({state.get('effective_detail')})")
+
+
 def render_junit(report: t.Mapping[str, t.Any]) -> str:
     """One test case per host: noncompliant/unsupported are failures, unreachable/failed are errors."""
     hosts = report["hosts"]
@@ -260,9 +278,21 @@ def render_junit(report: t.Mapping[str, t.Any]) -> str:
         props = ET.SubElement(case, "properties")
         for key in ("name", "build", "architecture"):
             ET.SubElement(props, "property", name=f"release.{key}", value=xml_text(release.get(key) or ""))
+        out = []
         if host.get("drift"):
             ET.SubElement(props, "property", name="drift", value=xml_text(drift_line(host)))
-            ET.SubElement(case, "system-out").text = xml_text("Changed since the previous report: " + drift_line(host))
+            out.append("Changed since the previous report: " + drift_line(host))
+        if host.get("setting_states") is not None:
+            ET.SubElement(props, "property", name="effective", value=xml_text(host.get("effective")))
+            ET.SubElement(props, "property", name="pending", value=xml_text(host.get("pending")))
+            for state in host["setting_states"]:
+                ET.SubElement(props, "property", name=xml_text(f"setting.{state.get('id')}"), value=xml_text(
+                    f"configured={state.get('configured')} pending={state.get('pending') or 'none'} "
+                    f"effective={state.get('effective')}"))
+            out.append("Settings (configured / pending / effective):\n" + "\n".join(
+                setting_line(state) for state in host["setting_states"]))
+        if out:
+            ET.SubElement(case, "system-out").text = xml_text("\n".join(out))
         findings = [f for f in host.get("findings") or [] if f.get("severity") == "error"]
         if host["status"] in ("noncompliant", "unsupported"):
             failure = ET.SubElement(case, "failure", message=count_of(len(findings), "finding"), type=host["status"])
@@ -282,13 +312,20 @@ def _cell(value: t.Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+SETTING_COLUMNS = ("setting", "label", "registry", "configured", "pending", "effective", "observed_by", "effective_detail")
+
+
 def render_csv(report: t.Mapping[str, t.Any]) -> str:
-    """One row per host and finding; a host without findings gets one row."""
+    """One row per host and finding, then one per host and setting state; a host without either gets one row.
+
+    Finding rows leave the setting columns empty, setting rows the finding columns (docs/reports.md).
+    """
     out = io.StringIO()
     # Every cell quoted: a spreadsheet that splits on ';' (many locales) or ',' keeps each cell whole.
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["host", "status", "release", "build", "architecture", "finding_id", "severity", "message",
-                     "remediation", "missing_hotfixes", "reboot_required", "group_policy", "drift"])
+                     "remediation", "missing_hotfixes", "reboot_required", "group_policy", "drift", "host_effective",
+                     *SETTING_COLUMNS])
     for host in report["hosts"]:
         release = host.get("release") or {}
         base = [host["host"], host["status"], release.get("name"), release.get("build"), release.get("architecture")]
@@ -297,9 +334,16 @@ def render_csv(report: t.Mapping[str, t.Any]) -> str:
         findings = host.get("findings") or []
         if host.get("error"):
             findings = [{"id": host["status"], "severity": "error", "message": host["error"], "remediation": ""}]
-        for finding in findings or [{}]:
+        states = host.get("setting_states") or []
+        effective = host.get("effective") or ""
+        for finding in findings or ([] if states else [{}]):
             row = base + [finding.get("id"), finding.get("severity"), finding.get("message"), finding.get("remediation")]
-            writer.writerow([_cell(v) for v in row + tail + [finding.get("group_policy"), drift]])
+            writer.writerow([_cell(v) for v in row + tail + [finding.get("group_policy"), drift, effective]
+                             + [""] * len(SETTING_COLUMNS)])
+        for state in states:
+            row = base + ["", "", "", ""] + tail + ["", drift, effective]
+            state_id = state.get("id")
+            writer.writerow([_cell(v) for v in row + [state_id] + [state.get(c) for c in SETTING_COLUMNS[1:]]])
     return out.getvalue()
 
 

@@ -69,16 +69,26 @@ def releases(summary: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
 
 
 def table_data(report: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """The host table as compact JSON: texts stored once (f, c, r), one short array per host (h).
+    """The host table as compact JSON: texts stored once (f, c, r, s, v), one short array per host (h).
 
     h: [name, status, release, build, missing updates, restart, [finding], [change], error,
-    drift moves?]; f: [id, severity, message, remediation, GPO setting]; a drift move is
-    [what, before, after, GPO setting].
+    drift moves or 0, settings?]; f: [id, severity, message, remediation, GPO setting]; a drift
+    move is [what, before, after, GPO setting]. Settings index v, the distinct per-host lists of
+    setting states: [effective in a few words, pending in a few words, [index into s]]; s holds
+    each distinct state once: [label, registry, configured, pending, effective, observed by,
+    effective detail, id]. Hosts alike share one v entry, so 5,000 hosts cost a number each.
     """
-    findings, changes, names = Interner(), Interner(), Interner()
+    findings, changes, names, states, vectors = Interner(), Interner(), Interner(), Interner(), Interner()
     rows = []
     for host in report["hosts"]:
         release = host.get("release") or {}
+        settings = host.get("setting_states")
+        tail: list[t.Any] = [host["drift"]["moved"]] if host.get("drift") else []
+        if settings is not None:
+            tail = (tail or [0]) + [vectors([str(host.get("effective") or ""), str(host.get("pending") or ""), [
+                states([str(s.get(k) if s.get(k) is not None else "") for k in
+                        ("label", "registry", "configured", "pending", "effective", "observed_by", "effective_detail", "id")])
+                for s in settings]])]
         rows.append([
             str(host["host"]), host["status"], names(str(release.get("name") or "unknown")),
             str(release.get("build") or ""), " ".join(host.get("missing_hotfixes") or []),
@@ -89,8 +99,8 @@ def table_data(report: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
             [changes([str(c.get("path")), str(c.get("name")), str(c.get("type")), str(c.get("current")),
                       str(c.get("desired"))]) for c in host.get("changes") or []],
             str(host["error"]) if host.get("error") else "",
-        ] + ([host["drift"]["moved"]] if host.get("drift") else []))
-    return {"f": findings.items, "c": changes.items, "r": names.items, "h": rows}
+        ] + tail)
+    return {"f": findings.items, "c": changes.items, "r": names.items, "s": states.items, "v": vectors.items, "h": rows}
 
 
 def script_json(value: t.Any) -> str:

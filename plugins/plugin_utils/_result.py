@@ -3,8 +3,8 @@
 """The one result of reading (tls_facts) or converging (tls_converge) a host (internal use only).
 
 Both action plugins return :meth:`HostResult.to_result`; ``tls_report`` reads the registered
-result as it is (``evaluation``, ``state.source`` and, after a converge, ``converge``), so the
-host state never goes through Jinja between the plugins.
+result as it is (``evaluation``, ``state.source``, ``setting_states`` and, after a converge,
+``converge``), so the host state never goes through Jinja between the plugins.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import typing as t
 
 from ._apply import APPLIED
 from ._evaluate import Evaluation
+from ._probe import ProbeRun
 from ._report import status_fact
+from ._setting_states import setting_states, written_values
 from ._state import HostState
 
 
@@ -37,6 +39,7 @@ class HostResult:
         files: offline remediation files written.
         warnings: warnings from the modules run (a share win_find could not open), and the values left to
             Group Policy (each finding with a GPO setting).
+        probe: the tls_probe observation of the host (the effective state), or None.
     """
 
     state: HostState
@@ -51,6 +54,7 @@ class HostResult:
     diff: dict[str, str] | None = None
     files: list[str] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    probe: ProbeRun | None = None
 
     @property
     def failed(self) -> bool:
@@ -64,6 +68,10 @@ class HostResult:
     def changed_values(self) -> list[str]:
         """``path\\name`` of every value this run changed."""
         return [f"{c['path']}\\{c['name']}" for c in self.changes if c["result"] == APPLIED]
+
+    def waiting_values(self) -> frozenset[tuple[str, str]]:
+        """The values this run wrote that wait for a restart: all it wrote, unless the host restarted since."""
+        return frozenset() if self.rebooted else written_values(self.changes, APPLIED)
 
     def summary(self) -> dict[str, t.Any]:
         """What a converge adds to the verdict in the report: the work done and whether it failed."""
@@ -86,6 +94,9 @@ class HostResult:
             "evaluation": verdict,
             # The verdict, not the raw state: a few hundred bytes per host in the fact cache.
             "ansible_facts": {"tlsready_status": status_fact(verdict, state)},
+            # Computed once here, read as they are by tls_report (docs/reference/setting-states.md).
+            "setting_states": [s.to_dict() for s in
+                               setting_states(self.state, self.evaluation, self.probe, self.waiting_values())],
         }
         if not self.converged:
             return result

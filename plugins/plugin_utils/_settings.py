@@ -33,15 +33,25 @@ class Location:
     view: str = ""  # shown in messages: "" or "32-bit view"
 
 
+# What makes a written value take effect (docs/reference/setting-states.md): a restart of the host, or
+# of each program using it (the value is read when a process starts).
+HOST_RESTART, PROGRAM_RESTART = "host_restart", "program_restart"
+
+
 @dataclasses.dataclass(frozen=True)
 class Setting:
-    """One tunable: ``kind`` is protocol (Enabled/DisabledByDefault), mask (bits) or flag (0/1)."""
+    """One tunable: ``kind`` is protocol (Enabled/DisabledByDefault), mask (bits) or flag (0/1).
+
+    ``reboot``: a converge restarts the host for it (``reboot: true``). ``takes_effect``: what a
+    written value waits for before programs use it (HOST_RESTART or PROGRAM_RESTART).
+    """
 
     id: str
     label: str
     kind: str
     locations: tuple[Location, ...]
     reboot: bool = True
+    takes_effect: str = HOST_RESTART
 
 
 def _protocol_setting(proto: str, side: str) -> Setting:
@@ -61,6 +71,9 @@ def _dotnet_setting(version: str, name: str, label: str) -> Setting:
         f".NET {'4.x' if version == '4' else '2.0-3.5'} {label}",
         "flag",
         (Location(native, name), Location(wow64, name, x64_only=True, view="32-bit view")),
+        # Read when a .NET process starts [S18][S29]; the converge still restarts the host for them, as
+        # Configuration Manager's guide asks [S19b].
+        takes_effect=PROGRAM_RESTART,
     )
 
 
@@ -82,6 +95,7 @@ SETTINGS: tuple[Setting, ...] = (
         "mask",
         (Location(src.WININET, "SecureProtocols"),),
         reboot=False,
+        takes_effect=PROGRAM_RESTART,
     ),
     _dotnet_setting("4", "SchUseStrongCrypto", "strong crypto (SchUseStrongCrypto)"),
     _dotnet_setting("4", "SystemDefaultTlsVersions", "OS-chosen TLS versions (SystemDefaultTlsVersions)"),

@@ -75,15 +75,15 @@ def test_right_registry_failing_probe_is_reported_noncompliant_naming_the_stack(
     assert patched["probe"]["probe"]["probed"] is False
     assert patched["probe"]["probe"]["reason"] == "not probed: offline host without probe.json"
     assert report(before)["win7-dbd0"]["status"] == "compliant"
-    assert {s["effective"] for s in patched["facts"]["setting_states"]} == {"unknown"}
+    assert {s["effective"] for s in patched["facts"]["setting_states"]} == {"not_probed"}
 
     shutil.copyfile(FAILING_PROBE, os.path.join(lab, "hosts", "win7-dbd0", "probe.json"))
     after = os.path.join(str(tmp_path), "after")
     returned = probe_and_judge(lab, after)
     patched = returned["win7-dbd0"]
     assert patched["probe"]["probe"]["effective"] == {"winhttp": "fails", "dotnet": "works", "schannel": "works"}
-    states = {s["setting"]: s for s in patched["facts"]["setting_states"]}
-    assert states["winhttp.default_secure_protocols"]["configured"] is True
+    states = {s["id"]: s for s in patched["facts"]["setting_states"]}
+    assert states["winhttp.default_secure_protocols"]["configured"] == "right"
     assert states["winhttp.default_secure_protocols"]["effective"] == "fails"
     assert patched["facts"]["ansible_facts"]["tlsready_status"]["findings"] == ["probe.winhttp.failed"]
 

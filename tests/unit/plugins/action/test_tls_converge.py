@@ -193,6 +193,28 @@ def test_a_restart_when_needed_and_allowed_then_verify() -> None:
     assert [c[0] for c in calls.calls] == [READ, WRITE, READ]
 
 
+def test_setting_states_say_what_waits_for_a_restart_until_the_host_restarts() -> None:
+    plan = planned()
+    result, _loader = run({}, ModuleCalls(load_read_result(), written(plan), applied_read(plan)))
+    states = {s["id"]: s for s in result["setting_states"]}
+    written_ids = {c["setting"] + (".wow64" if "Wow6432Node" in c["path"] else "") for c in plan["changes"]}
+    for state_id, state in states.items():
+        planned_here = state_id in written_ids or state["setting"] in written_ids and state["setting"].startswith("schannel.")
+        expected = ("program_restart" if state["setting"].startswith(("dotnet", "wininet")) else "host_restart") \
+            if planned_here else None
+        assert state["pending"] == expected, state_id
+    assert states["winhttp.default_secure_protocols"]["configured"] == "right"
+    assert states["winhttp.default_secure_protocols"]["pending"] == "host_restart"
+    # The report carries them as returned.
+    entry, _failure = host_result("pc", result)
+    assert entry is not None and entry["setting_states"] == result["setting_states"]
+    rebooted, _loader = run({"reboot": True}, ModuleCalls(load_read_result(), written(plan), applied_read(plan)))
+    assert {s["pending"] for s in rebooted["setting_states"]} == {None}
+    checked, _loader = run({}, ModuleCalls(load_read_result()), check_mode=True)
+    assert {s["pending"] for s in checked["setting_states"]} == {None}
+    assert "wrong" in {s["configured"] for s in checked["setting_states"]}
+
+
 def test_a_guard_blocks_before_any_call_but_the_read() -> None:
     calls = ModuleCalls(load_read_result())
     result, _loader = run({"profile": "strict"}, calls)

@@ -103,18 +103,21 @@ def test_offline_returns_the_recorded_probe(tmp_path: t.Any) -> None:
 def test_facts_without_probe_are_unchanged(compliant_host: str) -> None:
     result = action(tls_facts, {}, offline_connection(compliant_host)).run(task_vars={})
     assert result["evaluation"]["compliant"] is True, result["evaluation"]["findings"]
-    assert "setting_states" not in result
+    assert {s["effective"] for s in result["setting_states"]} == {"not_probed"}
+    assert {s["configured"] for s in result["setting_states"]} == {"right"}
     unprobed = probe_then_facts(compliant_host, None)
     assert unprobed["evaluation"] == result["evaluation"]
-    assert {s["effective"] for s in unprobed["setting_states"]} == {"unknown"}
+    assert {s["effective_detail"] for s in unprobed["setting_states"]} == {"not probed: offline host without probe.json"}
 
 
 def test_right_registry_with_a_passing_probe_stays_compliant(compliant_host: str) -> None:
     result = probe_then_facts(compliant_host, "success")
     assert result["evaluation"]["compliant"] is True
-    states = {s["setting"]: s for s in result["setting_states"]}
-    assert states["winhttp.default_secure_protocols"] == {"setting": "winhttp.default_secure_protocols", "configured": True,
-                                                          "pending": False, "effective": "works", "observed_by": "winhttp"}
+    states = {s["id"]: s for s in result["setting_states"]}
+    winhttp = states["winhttp.default_secure_protocols"]
+    assert {k: winhttp[k] for k in ("setting", "configured", "pending", "effective", "observed_by")} == {
+        "setting": "winhttp.default_secure_protocols", "configured": "right", "pending": None, "effective": "works",
+        "observed_by": "winhttp"}
 
 
 @pytest.mark.parametrize("name, stack", [
@@ -131,7 +134,7 @@ def test_right_registry_with_a_failing_probe_is_noncompliant_naming_the_stack(
     status = result["ansible_facts"]["tlsready_status"]
     assert status["status"] == "noncompliant" and status["findings"] == [f"probe.{stack}.failed"]
     observed = [s for s in result["setting_states"] if s["observed_by"] == stack]
-    assert observed and all(s["configured"] and s["effective"] == "fails" for s in observed)
+    assert observed and all(s["configured"] == "right" and s["effective"] == "fails" for s in observed)
 
 
 def test_a_failed_probe_task_is_refused_with_its_message(compliant_host: str) -> None:

@@ -1,6 +1,6 @@
 # Copyright (c) tlsready.windows contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The probe policy: parsing win_tls_probe results, classifying errors, findings and the three states.
+"""The probe policy: parsing win_tls_probe results, classifying errors and findings (the three states: test_setting_states.py).
 
 The probe results in tests/unit/fixtures/probe are written from Microsoft's documented error
 codes, not recorded on a Windows host (see the README there).
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import ERROR, WARNING, Evaluation, Finding
+from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import ERROR, WARNING, Finding
 from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
     _FIELDS,
     DEFAULT_ENDPOINTS,
@@ -33,7 +33,6 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
     probe_module_args,
     run_from_module_result,
     run_from_task_result,
-    setting_states,
 )
 
 PROBES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "probe")
@@ -232,36 +231,6 @@ def test_a_bad_probe_json_names_the_file(tmp_path: t.Any, content: bytes, messag
     with pytest.raises(ExportFormatError) as err:
         load_recorded(str(tmp_path))
     assert err.value.path.endswith("probe.json") and message in str(err.value)
-
-
-# -- the three states --------------------------------------------------------------------------
-
-def _evaluation(*finding_ids: str) -> Evaluation:
-    findings = [Finding(i, ERROR, "m", "r") for i in finding_ids]
-    return Evaluation("m365_client", {"supported": True}, findings, [], [])
-
-
-def test_right_registry_failed_probe_is_configured_but_not_effective() -> None:
-    states = {s.setting: s for s in setting_states(_evaluation(), run_of("winhttp-12175-secure-failure"), False)}
-    winhttp = states["winhttp.default_secure_protocols"]
-    assert (winhttp.configured, winhttp.pending, winhttp.effective, winhttp.observed_by) == (True, False, "fails", "winhttp")
-    assert states["dotnet4.strong_crypto"].effective == "works"
-    assert states["schannel.tls1_2.client"].effective == "works"
-    assert states["wininet.secure_protocols"].effective == "unknown" and states["wininet.secure_protocols"].observed_by is None
-
-
-def test_pending_needs_a_pending_restart_and_a_configured_setting() -> None:
-    evaluation = _evaluation("winhttp.default_secure_protocols.wow64")
-    states = {s.setting: s for s in setting_states(evaluation, run_of("success"), True)}
-    assert not states["winhttp.default_secure_protocols"].configured
-    assert not states["winhttp.default_secure_protocols"].pending
-    assert states["schannel.tls1_2.client"].pending
-    assert not states["wininet.secure_protocols"].pending  # takes effect when programs restart, not at a reboot
-
-
-def test_not_probed_leaves_every_state_unknown() -> None:
-    states = setting_states(_evaluation(), ProbeRun(False, "offline", reason=NOT_PROBED_OFFLINE), False)
-    assert {s.effective for s in states} == {"unknown"}
 
 
 # -- any input ---------------------------------------------------------------------------------

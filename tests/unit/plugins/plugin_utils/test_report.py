@@ -165,3 +165,53 @@ def test_group_policy_comes_from_the_finding_field_into_every_format() -> None:
     table = embedded_table(render_html(report))
     assert [f[4] for f in table["f"] if f[0] == "wininet.policy_secure_protocols"] == [WININET_ENCRYPTION]
     assert [f[4] for f in table["f"] if f[0] == "cipher.no_afd_suite"] == [""]
+
+
+STATE = {"id": "winhttp.default_secure_protocols", "setting": "winhttp.default_secure_protocols",
+         "label": "WinHTTP default secure protocols", "registry": "DefaultSecureProtocols=0xA00", "configured": "right",
+         "pending": "host_restart", "effective": "fails", "observed_by": "winhttp",
+         "effective_detail": "=winhttp: 12175 ERROR_WINHTTP_SECURE_FAILURE"}
+
+
+def with_states() -> dict:
+    """Two hosts with the same setting states and one without any (a report of an older version)."""
+    results = [{"host": name, "compliant": False, "release": WIN7, "findings": [], "missing_hotfixes": [], "changes": [],
+                "setting_states": [STATE]} for name in ("pc-1", "pc-2")]
+    results.append({"host": "pc-old", "compliant": True, "release": WIN7, "findings": [], "missing_hotfixes": [],
+                    "changes": []})
+    return build_report(results, {}, "converge", "m365_client", "2026-11-25T03:00:00+00:00")
+
+
+def test_each_format_shows_the_three_states_of_each_setting() -> None:
+    report = with_states()
+    entry = report["hosts"][0]
+    assert (entry["effective"], entry["pending"]) == ("fails: winhttp", "host restart")
+    assert "effective" not in report["hosts"][2]
+
+    cases = {c.get("name"): c for c in ET.fromstring(render_junit(report)).iter("testcase")}
+    properties = {p.get("name"): p.get("value") for p in cases["pc-1"].iter("property")}
+    assert properties["setting.winhttp.default_secure_protocols"] == "configured=right pending=host_restart effective=fails"
+    assert (properties["effective"], properties["pending"]) == ("fails: winhttp", "host restart")
+    assert "waits for a host restart; effective fails (=winhttp: 12175" in cases["pc-1"].find("system-out").text
+    assert cases["pc-old"].find("system-out") is None
+
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert [(r["host"], r["setting"], r["finding_id"]) for r in rows] == [
+        ("pc-1", "winhttp.default_secure_protocols", ""), ("pc-2", "winhttp.default_secure_protocols", ""), ("pc-old", "", "")]
+    assert (rows[0]["configured"], rows[0]["pending"], rows[0]["effective"], rows[0]["host_effective"]) == (
+        "right", "host_restart", "fails", "fails: winhttp")
+    assert rows[0]["effective_detail"].startswith("'=")  # no formula, whatever the probe said
+
+    data = embedded_table(render_html(report))
+    rows_by_host = {h[0]: h for h in data["h"]}
+    # Stored once: both hosts point at the same list, which points at the one state.
+    assert rows_by_host["pc-1"][10] == rows_by_host["pc-2"][10] and len(data["v"]) == len(data["s"]) == 1
+    assert data["v"][0] == ["fails: winhttp", "host restart", [0]]
+    assert data["s"][0][:7] == ["WinHTTP default secure protocols", "DefaultSecureProtocols=0xA00", "right", "host_restart",
+                                "fails", "winhttp", STATE["effective_detail"]]
+    assert len(rows_by_host["pc-old"]) == 9
+
+
+def test_setting_states_that_are_not_a_list_of_mappings_fail_that_host_only() -> None:
+    entry, failure = host_result("pc", {"compliant": True, "release": WIN7, "setting_states": "all good"})
+    assert entry is None and failure is not None and "'setting_states' is not a list of dictionaries" in failure[1]
