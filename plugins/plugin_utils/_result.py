@@ -13,6 +13,7 @@ import dataclasses
 import typing as t
 
 from ._apply import APPLIED
+from ._canary import PostCheck
 from ._evaluate import Evaluation
 from ._report import status_fact
 from ._state import HostState
@@ -36,6 +37,7 @@ class HostResult:
         diff: the Ansible diff of the registry values.
         files: offline remediation files written.
         warnings: warnings from the modules run (a share win_find could not open).
+        post_check: the canary post-check after the change (tls_converge ``post_check``), or None.
     """
 
     state: HostState
@@ -50,6 +52,7 @@ class HostResult:
     diff: dict[str, str] | None = None
     files: list[str] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    post_check: PostCheck | None = None
 
     @property
     def failed(self) -> bool:
@@ -72,6 +75,8 @@ class HostResult:
             "reboot_required": self.restart_pending,
             "rebooted": self.rebooted,
         }
+        if self.post_check is not None:
+            summary["post_check"] = self.post_check.to_dict()
         if self.failed:
             summary.update(failed=True, compliant=False, error=self.error)
         return summary
@@ -98,6 +103,8 @@ class HostResult:
             result["files"] = self.files
         if self.warnings:
             result["warnings"] = list(self.warnings)
+        if self.post_check is not None:
+            result["post_check"] = self.post_check.to_dict()
         if self.failed:
             result.update(failed=True, msg=self.error)
         return result
