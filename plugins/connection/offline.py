@@ -17,14 +17,15 @@ description:
     from the real host, or a simulated one for the lab (for example a host whose registry is right but whose
     WinHTTP probe fails). Without it, tls_probe says C(not probed). See C(docs/probe.md).
   - Optionally C(simulate.yml), for the lab and tests only, to simulate a host that a change breaks (the canary
-    rollout, C(docs/canary-rollout.md)). It holds one key, C(after_change), one of V(lose_management) (every read fails
-    as a lost connection would, the restore from the backup still works, so a canary converge reverts the host),
-    V(unreachable) (reads and the restore fail: the host is reported lost, with the command that restores it from
-    its console) or V(fail_probe) (reads work; the handshake probe of the post-change check fails through WinHTTP
-    with 12175 for every endpoint). The file is read only while a change tlsready recorded in the folder is in
-    force (C(tlsready-applied.reg) sets a value the exports do not have): before the first converge, and once the
-    saved values are restored, the host behaves as without it. A bad file fails the task, naming the file and the
-    allowed values. Nothing in it is hidden; the failures say they are simulated by it.
+    rollout, C(docs/canary-rollout.md)). It holds one key, C(after_change), with one of three values.
+    V(lose_management) - every read fails as a lost connection would, and the restore from the backup still works,
+    so a canary converge reverts the host. V(unreachable) - reads and the restore fail, so the host is reported
+    lost, with the command that restores it from its console. V(fail_probe) - reads work, and the handshake probe of
+    the post-change check fails through WinHTTP with 12175 for every endpoint.
+  - C(simulate.yml) is read only while a change tlsready recorded in the folder is in force (C(tlsready-applied.reg)
+    sets a value the exports do not have). Before the first converge, and once the saved values are restored, the
+    host behaves as without it. A bad file fails the task, naming the file and the allowed values; every simulated
+    failure names the file.
   - Only the C(tlsready.windows) modules work on such a host; any other module fails with a message
     saying so. Plays that target offline hosts need C(gather_facts=false).
 author: tlsready.windows contributors (@tlsready-windows)
