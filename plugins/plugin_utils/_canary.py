@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import ntpath
+import shlex
 import typing as t
 
 PASSED, REVERTED, LOST = "passed", "reverted", "lost"
@@ -65,7 +66,8 @@ def console_restore_command(host: str, backup: str, offline: bool, backup_dir: s
     steps = (f"copy {backup} from the controller to {copy} on {host}, then in an elevated Command Prompt on its "
              f"console run: reg import \"{copy}\" && shutdown /r /t 0")
     if offline:
-        limit = f"-l {host} -e tlsready_backup_dir={backup_dir}" if backup_dir else f"-l {host}"
+        # Quoted for the controller's shell, where this part runs.
+        limit = f"-l {shlex.quote(host)}" + (f" -e tlsready_backup_dir={shlex.quote(backup_dir)}" if backup_dir else "")
         steps += (f". Then rebuild its folder's record and remediation bundle from the backup with "
                   f"ansible-playbook tlsready.windows.restore {limit}")
     return steps
