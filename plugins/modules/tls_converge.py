@@ -188,7 +188,8 @@ rebooted:
   type: bool
 converge:
   description: What M(tlsready.windows.tls_report) adds to the verdict - C(applied), C(installed_hotfixes),
-    C(reboot_required), C(rebooted), and C(failed) and C(error) when the run failed part way.
+    C(reboot_required), C(rebooted), C(post_check) after a canary post-check, and C(failed) and C(error) when the
+    run failed part way or the host was reverted or lost.
   returned: when the host was read
   type: dict
 post_check:
