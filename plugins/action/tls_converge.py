@@ -8,11 +8,7 @@ import typing as t
 
 from ansible.errors import AnsibleConnectionFailure
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
-    POLICY_SPEC,
-    TlsActionBase,
-    unreadable_message,
-)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action import POLICY_SPEC, unreadable_message
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
     APPLIED,
     WOULD_CHANGE,

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from labkit import COLLECTIONS, PLAYBOOK, report, tree_digest
+from labkit import COLLECTIONS, PLAYBOOK, report
 
 SECRETS = ("S3cretPl4nted", "TOKENPLANTED123")
 SOURCE = "https://user:S3cretPl4nted@host/kb?sig=TOKENPLANTED123"
