@@ -194,3 +194,55 @@ def test_the_report_and_summary_are_written_when_every_host_fails(lab: str, tmp_
     fail_part = done.stdout.split("TASK [Fail this host, which is not compliant]")[1]
     for host in hosts:
         assert f"fatal: [{host}]: FAILED!" in fail_part, host
+
+
+def runner_job(lab: str, tmp_path: os.PathLike[str], extravars: dict[str, object], limit: str) -> dict[str, object]:
+    """The converge run as AWX runs a job (ansible-runner): status, rc, set_stats data, non-ignored failures."""
+    import pytest  # pylint: disable=import-outside-toplevel
+
+    ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is in requirements-dev.txt")
+    private = os.path.join(str(tmp_path), "runner")
+    os.makedirs(private)
+    job = ansible_runner.run(private_data_dir=private, playbook="tlsready.windows.converge",
+                             inventory=os.path.join(lab, "inventory.yml"), extravars=extravars, limit=limit,
+                             envvars={"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_NOCOLOR": "1"},
+                             quiet=True, timeout=900)
+    artifact: dict[str, object] = {}
+    failed: dict[str, str] = {}
+    for event in job.events:
+        data = event.get("event_data") or {}
+        if event["event"] == "playbook_on_stats":
+            artifact = data.get("artifact_data") or {}
+        elif event["event"] == "runner_on_failed" and not data.get("ignore_errors"):
+            failed[data["host"]] = data.get("task")
+    return {"status": job.status, "rc": job.rc, "artifact": artifact, "failed": failed}
+
+
+def test_awx_sees_the_summary_and_each_failed_host_when_every_host_fails(lab: str, tmp_path: os.PathLike[str]) -> None:
+    blocker = os.path.join(str(tmp_path), "not-a-folder")
+    with open(blocker, "w", encoding="utf-8") as handle:
+        handle.write("x")
+    job = runner_job(lab, tmp_path, {"tlsready_backup_dir": blocker, "tlsready_waves": ["100%"],
+                                     "tlsready_report_dir": os.path.join(str(tmp_path), "report")},
+                     "win7-fresh,win2016")
+    assert (job["status"], job["rc"]) == ("failed", 2)
+    assert job["failed"] == {"win7-fresh": "Fail this host, which is not compliant",
+                             "win2016": "Fail this host, which is not compliant"}
+    summary = t_summary(job)
+    assert (summary["hosts"], summary["failed"]) == (2, 2)
+
+
+def test_awx_sees_only_the_reverted_host_failed(lab: str, tmp_path: os.PathLike[str]) -> None:
+    job = runner_job(lab, tmp_path, {"tlsready_hosts": f"{CANARY_HOST}:win2016:win2019",
+                                     "tlsready_backup_dir": os.path.join(str(tmp_path), "backups")},
+                     f"{CANARY_HOST},win2016,win2019")
+    assert (job["status"], job["rc"]) == ("failed", 2)
+    assert job["failed"] == {CANARY_HOST: "Fail this host, which is not compliant"}
+    summary = t_summary(job)
+    assert (summary["reverted"], summary["not_started"], summary["compliant"]) == (1, 2, 0)
+
+
+def t_summary(job: dict[str, object]) -> dict[str, int]:
+    artifact = job["artifact"]
+    assert isinstance(artifact, dict) and "tlsready_summary" in artifact, artifact
+    return artifact["tlsready_summary"]  # type: ignore[no-any-return]
