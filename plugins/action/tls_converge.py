@@ -30,7 +30,6 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._live import bloc
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes
 from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
     STACKS,
-    load_recorded,
     probe_endpoints,
     probe_findings,
     probe_module_args,
@@ -247,8 +246,7 @@ class ActionModule(RestoreMixin):
         reason = self._management_problem(host, args, task_vars)
         probed = False
         if reason is None and args["post_check_probe"]:
-            probed = True
-            reason = self._probe_problem(endpoints, args, task_vars)
+            probed, reason = self._probe_problem(endpoints, args, task_vars)
         if reason is None:
             host.post_check = PostCheck(PASSED, probed=probed)
             return
@@ -274,8 +272,9 @@ class ActionModule(RestoreMixin):
             if host.error:
                 check.reason = f"{reason} The restart after the restore failed: {host.error}"
         host.post_check = check
-        # The values are back as they were: the verdict is the one before the change.
-        host.evaluation = before
+        if check.outcome == REVERTED:
+            # The values are back as they were: the verdict is the one before the change.
+            host.evaluation = before
         host.error = check.describe(str(task_vars.get("inventory_hostname") or host.state.hostname))
 
     def _management_problem(self, host: HostResult, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> str | None:
@@ -290,25 +289,29 @@ class ActionModule(RestoreMixin):
         host.evaluation = self._tls_evaluate(state, args)
         return None
 
-    def _probe_problem(self, endpoints: list[t.Any], args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> str | None:
-        """Why the handshake probe failed after the change (a TLS-class failure), or None."""
+    def _probe_problem(self, endpoints: list[t.Any], args: dict[str, t.Any],
+                       task_vars: dict[str, t.Any]) -> tuple[bool, str | None]:
+        """Whether the probe ran, and why it failed after the change (a TLS-class failure) or None."""
         folder = self._tls_offline_folder()
         try:
             if folder is not None:
-                recorded = failing_probe([str(e) for e in endpoints]) if active_condition(folder) == "fail_probe" else None
-                run = run_from_module_result(recorded, "offline") if recorded else load_recorded(folder)
+                # An offline host is not changed until its bundle is deployed: its probe.json was recorded
+                # before, so only simulate.yml (fail_probe) gives an observation after the change.
+                if active_condition(folder) != "fail_probe":
+                    return False, None
+                run = run_from_module_result(failing_probe([str(e) for e in endpoints]), "offline")
             else:
                 module_args = probe_module_args(endpoints, list(STACKS), args["probe_timeout"])
                 result = self._execute_module(module_name=PROBE_MODULE, module_args=module_args, task_vars=task_vars)
                 if result.get("failed") or result.get("unreachable"):
-                    return f"The handshake probe could not run after the change: {result.get('msg', 'no message')}."
+                    return True, f"The handshake probe could not run after the change: {result.get('msg', 'no message')}."
                 run = run_from_module_result(result, "live")
         except (AnsibleConnectionFailure, TlsReadyError) as err:
-            return f"The handshake probe could not run after the change: {err}."
+            return True, f"The handshake probe could not run after the change: {err}."
         failed = [f for f in probe_findings(run) if f.severity == "error"]
         if not failed:
-            return None
-        return "The handshake probe failed after the change: " + " ".join(f.message for f in failed)
+            return True, None
+        return True, "The handshake probe failed after the change: " + " ".join(f.message for f in failed)
 
     @staticmethod
     def _failure(host: HostResult, what: str) -> str:

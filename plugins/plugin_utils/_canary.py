@@ -25,7 +25,8 @@ class PostCheck:
 
     Attributes:
         outcome: ``passed``, ``reverted`` (failed, restored from the backup) or ``lost`` (failed,
-            the restore could not reach the host).
+            and the restore could not put the values back: the host could not be reached, or the
+            write failed part way; the console command restores it).
         reason: why the check failed (None when it passed).
         restored: the values put back (``BackupEntry.to_dict``).
         restore_command: for a lost host, what restores it from its console.

@@ -110,9 +110,14 @@ def test_offline_probe_failure_after_the_change_reverts_only_when_the_probe_is_p
     assert "12175 ERROR_WINHTTP_SECURE_FAILURE" in reason
 
 
-def test_a_folder_without_simulate_yml_passes_the_check(win7_folder: str, tmp_path: t.Any) -> None:  # noqa: F811
+def test_a_folder_without_simulate_yml_passes_the_check_its_probe_json_was_recorded_before(
+        win7_folder: str, tmp_path: t.Any) -> None:  # noqa: F811
+    # A recorded failing probe.json is the host before the change (nothing is deployed yet): not a reason to revert.
+    shutil.copyfile(os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "probe", "winhttp-12175-secure-failure.json"),
+                    os.path.join(win7_folder, "probe.json"))
     result = converge_offline(win7_folder, os.path.join(str(tmp_path), "b.reg"), post_check_probe=True)
     assert not result.get("failed") and result["post_check"]["outcome"] == "passed", result
+    assert result["post_check"]["probed"] is False
 
 
 def test_a_bad_simulate_yml_names_the_file_and_the_allowed_values(win7_folder: str, tmp_path: t.Any) -> None:  # noqa: F811
