@@ -246,3 +246,26 @@ def t_summary(job: dict[str, object]) -> dict[str, int]:
     artifact = job["artifact"]
     assert isinstance(artifact, dict) and "tlsready_summary" in artifact, artifact
     return artifact["tlsready_summary"]  # type: ignore[no-any-return]
+
+
+def test_a_host_whose_probe_fails_after_its_change_is_reverted_when_the_probe_is_on(lab: str, tmp_path: os.PathLike[str]) -> None:
+    out = str(tmp_path)
+    with open(os.path.join(lab, "hosts", "win2016", "simulate.yml"), "w", encoding="utf-8") as handle:
+        handle.write("after_change: fail_probe\n")
+    before = host_digests(lab)["win2016"]
+    done = converge(lab, "-l", "win2016", "-e", "tlsready_canary_probe=true", "-e", f"tlsready_report_dir={out}/report",
+                    "-e", f"tlsready_backup_dir={out}/backups")
+    assert done.returncode == 2, done.stdout[-4000:]
+    entry = report(f"{out}/report")["win2016"]
+    assert entry["status"] == "reverted" and entry["post_check"]["probed"] is True
+    assert entry["post_check"]["reason"].startswith("The handshake probe failed after the change: The handshake probe "
+                                                    "failed through WinHTTP")
+    assert "12175 ERROR_WINHTTP_SECURE_FAILURE" in entry["post_check"]["reason"]
+    # Reverted: the record and bundle hold the saved values, the exports are untouched.
+    after = host_digests(lab)["win2016"]
+    assert {k: v for k, v in after.items() if k in before} == before
+    # Without the probe in the check, the same host passes and keeps its change.
+    done = converge(lab, "-l", "win2016", "-e", f"tlsready_report_dir={out}/plain", "-e", f"tlsready_backup_dir={out}/backups")
+    assert done.returncode == 0, done.stdout[-4000:]
+    plain = report(f"{out}/plain")["win2016"]
+    assert plain["status"] == "compliant" and plain["post_check"]["outcome"] == "passed"
