@@ -8,11 +8,7 @@ import typing as t
 
 from ansible.errors import AnsibleConnectionFailure
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
-    POLICY_SPEC,
-    TlsActionBase,
-    unreadable_message,
-)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action import POLICY_SPEC, unreadable_message
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
     APPLIED,
     WOULD_CHANGE,
@@ -23,19 +19,30 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
     reg_value,
     write_module_args,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import backup_file, check_backup_path, save_backup
+from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import backup_file, check_backup_path, load_backup, save_backup
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, commit_offline
+from ansible_collections.tlsready.windows.plugins.plugin_utils._canary import LOST, PASSED, REVERTED, PostCheck, console_restore_command
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError, TlsReadyError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
 from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
 from ansible_collections.tlsready.windows.plugins.plugin_utils._live import blocking_problems
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes
+from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
+    STACKS,
+    probe_endpoints,
+    probe_findings,
+    probe_module_args,
+    run_from_module_result,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._restore import RestoreMixin
 from ansible_collections.tlsready.windows.plugins.plugin_utils._result import HostResult
+from ansible_collections.tlsready.windows.plugins.plugin_utils._simulate import active_condition, failing_probe
 from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
 from ansible_collections.tlsready.windows.plugins.plugin_utils._updates import UPDATES, UpdateOutcome, install_msu, judge_windows_update
 
 REBOOT = "ansible.windows.win_reboot"
+PROBE_MODULE = "tlsready.windows.win_tls_probe"
 UPDATE_SPEC: dict[str, dict[str, t.Any]] = {
     "install_updates": {"type": "bool", "default": True},
     "update_method": {"type": "str", "choices": ["msu", "windows_update"], "default": "msu"},
@@ -44,8 +51,13 @@ UPDATE_SPEC: dict[str, dict[str, t.Any]] = {
 }
 
 
-class ActionModule(TlsActionBase):
-    """Converge a host in one task: read, judge, guard, back up, install, write, restart, verify."""
+class ActionModule(RestoreMixin):
+    """Converge a host in one task: read, judge, guard, back up, install, write, restart, verify.
+
+    With ``post_check`` the verify is the canary post-check (docs/canary-rollout.md): a fresh
+    connection, a read and optionally the handshake probe; a host that fails it is restored
+    from its backup (the same restore as tls_restore).
+    """
 
     ARGUMENT_SPEC = {
         **POLICY_SPEC,
@@ -55,6 +67,10 @@ class ActionModule(TlsActionBase):
         "reboot": {"type": "bool", "default": False},
         "reboot_timeout": {"type": "int", "default": 1800},
         "fail_noncompliant": {"type": "bool", "default": False},
+        "post_check": {"type": "bool", "default": False},
+        "post_check_probe": {"type": "bool", "default": False},
+        "probe_endpoints": {"type": "list", "elements": "str", "default": []},
+        "probe_timeout": {"type": "int", "default": 10},
     }
     # Whether the updates installed in this run need a restart (set by the install step).
     _updates_need_restart = False
@@ -67,6 +83,16 @@ class ActionModule(TlsActionBase):
             check_backup_path(args["backup"])
         if args["reboot_timeout"] <= 0:
             raise InputError("reboot_timeout", f"must be a positive number of seconds; got {args['reboot_timeout']}")
+        if args["post_check"] and not args["backup"]:
+            raise InputError("post_check", "needs a backup to restore a host that fails the check: set backup_dir "
+                                           "(or backup)")
+        if args["post_check_probe"] and not args["post_check"]:
+            raise InputError("post_check_probe", "probes as part of the post-change check: set post_check too")
+        # Checked before any change: a bad endpoint must not be found after the host was changed.
+        try:
+            endpoints = probe_endpoints(args["probe_endpoints"], None) if args["post_check_probe"] else []
+        except InputError as err:
+            raise InputError("probe_endpoints", err.detail) from None
         folder = self._tls_offline_folder()
         state = self._tls_state(args, task_vars)
         before = self._tls_evaluate(state, args)
@@ -111,7 +137,10 @@ class ActionModule(TlsActionBase):
         if needs_restart and args["reboot"] and folder is None and not host.failed:
             self._restart(host, args, task_vars)
         host.restart_pending = needs_restart and not host.rebooted
-        if host.changed and not host.failed:
+        if args["post_check"] and host.changed:
+            # Also after a failed restart: the check finds out whether the host can still be managed.
+            self._post_check(host, before, args, endpoints, task_vars)
+        elif host.changed and not host.failed:
             self._verify(host, args, task_vars)
         return self._finish(host, args)
 
@@ -210,6 +239,79 @@ class ActionModule(TlsActionBase):
             return
         host.before, host.state = host.evaluation, state
         host.evaluation = self._tls_evaluate(state, args)
+
+    def _post_check(self, host: HostResult, before: Evaluation, args: dict[str, t.Any], endpoints: list[t.Any],
+                    task_vars: dict[str, t.Any]) -> None:
+        """A fresh connection, a read and (``post_check_probe``) the probe; restore the backup on failure."""
+        reason = self._management_problem(host, args, task_vars)
+        probed = False
+        if reason is None and args["post_check_probe"]:
+            probed, reason = self._probe_problem(endpoints, args, task_vars)
+        if reason is None:
+            host.post_check = PostCheck(PASSED, probed=probed)
+            return
+        check = PostCheck(REVERTED, reason, probed=probed)
+        entries = load_backup(t.cast(str, args["backup"]))
+        try:
+            restored = self._restore_entries(entries, task_vars)
+            lost, error = restored.lost, restored.error
+        except AnsibleConnectionFailure as err:
+            restored, lost, error = None, True, f"the connection to the host was lost ({err})"
+        if restored is not None:
+            check.restored = restored.restored
+        if lost or error:
+            check.outcome = LOST
+            check.reason = f"{reason} Restoring the backup failed: {error}"
+            check.restore_command = console_restore_command(
+                str(task_vars.get("inventory_hostname") or host.state.hostname), t.cast(str, args["backup"]),
+                self._tls_offline_folder() is not None, args["backup_dir"])
+        elif host.rebooted:
+            # The restored Schannel values take effect after a restart, as the change did.
+            host.error = None
+            self._restart(host, args, task_vars)
+            if host.error:
+                check.reason = f"{reason} The restart after the restore failed: {host.error}"
+        host.post_check = check
+        if check.outcome == REVERTED:
+            # The values are back as they were: the verdict is the one before the change.
+            host.evaluation = before
+        host.error = check.describe(str(task_vars.get("inventory_hostname") or host.state.hostname))
+
+    def _management_problem(self, host: HostResult, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> str | None:
+        """Why the host cannot be managed over a fresh connection, or None after a successful read."""
+        try:
+            # A new session, as the next job opens: one already open may have outlived the change.
+            self._connection.reset()
+            state = self._tls_state({}, task_vars)
+        except (AnsibleConnectionFailure, TlsReadyError) as err:
+            return f"Management failed after the change: a fresh connection and read of the host failed ({err})."
+        host.before, host.state = host.evaluation, state
+        host.evaluation = self._tls_evaluate(state, args)
+        return None
+
+    def _probe_problem(self, endpoints: list[t.Any], args: dict[str, t.Any],
+                       task_vars: dict[str, t.Any]) -> tuple[bool, str | None]:
+        """Whether the probe ran, and why it failed after the change (a TLS-class failure) or None."""
+        folder = self._tls_offline_folder()
+        try:
+            if folder is not None:
+                # An offline host is not changed until its bundle is deployed: its probe.json was recorded
+                # before, so only simulate.yml (fail_probe) gives an observation after the change.
+                if active_condition(folder) != "fail_probe":
+                    return False, None
+                run = run_from_module_result(failing_probe([str(e) for e in endpoints]), "offline")
+            else:
+                module_args = probe_module_args(endpoints, list(STACKS), args["probe_timeout"])
+                result = self._execute_module(module_name=PROBE_MODULE, module_args=module_args, task_vars=task_vars)
+                if result.get("failed") or result.get("unreachable"):
+                    return True, f"The handshake probe could not run after the change: {result.get('msg', 'no message')}."
+                run = run_from_module_result(result, "live")
+        except (AnsibleConnectionFailure, TlsReadyError) as err:
+            return True, f"The handshake probe could not run after the change: {err}."
+        failed = [f for f in probe_findings(run) if f.severity == "error"]
+        if not failed:
+            return True, None
+        return True, "The handshake probe failed after the change: " + " ".join(f.message for f in failed)
 
     @staticmethod
     def _failure(host: HostResult, what: str) -> str:

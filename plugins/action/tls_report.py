@@ -12,6 +12,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import In
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, check_formats, host_reason, host_result, write_reports
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report_drift import apply_drift
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report_merge import load_report, merge_reports, report_file
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout import WaveDecision, apply_rollout, decision_of, not_started_message
 from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import PROFILES
 
 
@@ -56,6 +57,7 @@ class ActionModule(TlsActionBase):
         "html_template": {"type": "path"},
         "merge_reports": {"type": "list", "elements": "path"},
         "previous_report": {"type": "path"},
+        "rollout_var": {"type": "str", "default": ""},
     }
 
     def _tls_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -104,7 +106,16 @@ class ActionModule(TlsActionBase):
         alive = set(task_vars.get("ansible_play_hosts", names))
         hostvars = task_vars.get("hostvars", {})
         results, failures = [], {}
+        # The canary rollout (tls_rollout's decisions): each host's wave, not_started for waves not run.
+        decisions: dict[str, WaveDecision] = {}
+        for name in names if args["rollout_var"] else []:
+            decision = decision_of(recorded(hostvars, name, args["rollout_var"]))
+            if decision is not None:
+                decisions[name] = decision
         for name in names:
+            if name in decisions and not decisions[name].start:
+                failures[name] = ("not_started", not_started_message(decisions[name]))
+                continue
             found = recorded(hostvars, name, args["result_var"])
             if not isinstance(found, t.Mapping) and args["hosts"] is None and name not in alive:
                 failures[name] = ("failed", "the host failed or was unreachable earlier in this play; see the play output")
@@ -114,4 +125,6 @@ class ActionModule(TlsActionBase):
                 results.append(entry)
             else:
                 failures[name] = failure
-        return build_report(results, failures, args["mode"], args["profile"], generated)
+        report = build_report(results, failures, args["mode"], args["profile"], generated)
+        apply_rollout(report, decisions)
+        return report

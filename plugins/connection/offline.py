@@ -16,6 +16,16 @@ description:
     C(results)), which M(tlsready.windows.tls_probe) returns for the host as its observation - a recorded probe
     from the real host, or a simulated one for the lab (for example a host whose registry is right but whose
     WinHTTP probe fails). Without it, tls_probe says C(not probed). See C(docs/probe.md).
+  - Optionally C(simulate.yml), for the lab and tests only, to simulate a host that a change breaks (the canary
+    rollout, C(docs/canary-rollout.md)). It holds one key, C(after_change), with one of three values.
+    V(lose_management) - every read fails as a lost connection would, and the restore from the backup still works,
+    so a canary converge reverts the host. V(unreachable) - reads and the restore fail, so the host is reported
+    lost, with the command that restores it from its console. V(fail_probe) - reads work, and the handshake probe of
+    the post-change check fails through WinHTTP with 12175 for every endpoint.
+  - C(simulate.yml) is read only while a change tlsready recorded in the folder is in force (C(tlsready-applied.reg)
+    sets a value the exports do not have). Before the first converge, and once the saved values are restored, the
+    host behaves as without it. A bad file fails the task, naming the file and the allowed values; every simulated
+    failure names the file.
   - Only the C(tlsready.windows) modules work on such a host; any other module fails with a message
     saying so. Plays that target offline hosts need C(gather_facts=false).
 author: tlsready.windows contributors (@tlsready-windows)
@@ -83,6 +93,12 @@ class Connection(ConnectionBase):
     def fetch_file(self, in_path: str, out_path: str) -> None:
         super().fetch_file(in_path, out_path)
         self._refuse("send files")
+
+    def reset(self) -> None:
+        # A fresh "connection" to a folder is the folder itself (meta: reset_connection, the canary
+        # post-check); simulate.yml decides whether it can be reached after a change.
+        self.close()
+        self._connect()
 
     def close(self) -> None:
         self._connected = False

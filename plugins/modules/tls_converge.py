@@ -78,6 +78,37 @@ options:
     description: Fail the task when the host is still not compliant at the end and no restart is pending.
     type: bool
     default: false
+  post_check:
+    description:
+      - The canary post-change check (docs/canary-rollout.md). After a change (and the restart, with O(reboot)),
+        reset the connection so that a fresh one is opened, read the host again and, with O(post_check_probe),
+        run the handshake probe of M(tlsready.windows.tls_probe).
+      - A host that fails is restored from its backup (what M(tlsready.windows.tls_restore) does) and restarted
+        again when the change had restarted it; the task fails with RV(post_check.outcome=reverted) and why.
+        When the restore cannot reach the host it fails with RV(post_check.outcome=lost) and
+        RV(post_check.restore_command), the steps that restore it from its console.
+      - Needs O(backup_dir) or O(backup). Updates installed by the run are not uninstalled.
+    type: bool
+    default: false
+    version_added: 1.1.0
+  post_check_probe:
+    description:
+      - Make the handshake probe part of O(post_check). The check fails when the probe reports a TLS failure
+        (C(probe.<stack>.failed)); an endpoint that cannot be reached at all (no network) does not fail it.
+    type: bool
+    default: false
+    version_added: 1.1.0
+  probe_endpoints:
+    description: The endpoints of the probe (C(host:port)); empty for the Microsoft 365 endpoints of M(tlsready.windows.tls_probe).
+    type: list
+    elements: str
+    default: []
+    version_added: 1.1.0
+  probe_timeout:
+    description: Seconds each probe connection may take.
+    type: int
+    default: 10
+    version_added: 1.1.0
 attributes:
   check_mode:
     support: full
@@ -100,6 +131,14 @@ EXAMPLES = r"""
     update_source: \\fileserver\updates
     backup_dir: /var/lib/tlsready/backups
     reboot: true
+  register: tls12_result
+
+- name: Canary converge - restore the host from its backup when it cannot be managed or probed afterwards
+  tlsready.windows.tls_converge:
+    backup_dir: /var/lib/tlsready/backups
+    reboot: true
+    post_check: true
+    post_check_probe: true
   register: tls12_result
 
 - name: Strict profile from WSUS, fail when the host is still not compliant
@@ -165,9 +204,32 @@ setting_states:
       effective_detail: "not probed: no tls_probe result was given (probe option; tlsready_probe in the audit playbook)"
 converge:
   description: What M(tlsready.windows.tls_report) adds to the verdict - C(applied), C(installed_hotfixes),
-    C(reboot_required), C(rebooted), and C(failed) and C(error) when the run failed part way.
+    C(reboot_required), C(rebooted), C(post_check) after a canary post-check, and C(failed) and C(error) when the
+    run failed part way or the host was reverted or lost.
   returned: when the host was read
   type: dict
+post_check:
+  description: The canary post-check (O(post_check)).
+  returned: when O(post_check) is true and the host was changed
+  type: dict
+  version_added: 1.1.0
+  contains:
+    outcome:
+      description: V(passed), V(reverted) (failed, restored from the backup) or V(lost) (failed, not reachable to restore).
+      type: str
+    reason:
+      description: Why the check failed (null when it passed).
+      type: str
+    restored:
+      description: The values put back, each with C(path), C(name) and C(value) (null for a value deleted).
+      type: list
+      elements: dict
+    restore_command:
+      description: For a lost host, the steps that restore it from its console (C(reg import) of the backup, then a restart).
+      type: str
+    probed:
+      description: Whether the handshake probe ran.
+      type: bool
 files:
   description: Remediation files written in an offline host's folder.
   returned: changed offline hosts

@@ -53,6 +53,15 @@ options:
     description: The host fact holding each host's result.
     type: str
     default: tlsready_result
+  rollout_var:
+    description:
+      - The host variable registered by M(tlsready.windows.tls_rollout) in a canary converge (C(tlsready_wave) in
+        C(playbooks/converge.yml)). Each host's wave is then in the report, the hosts of waves not started are
+        reported C(not_started) with the reason, and the report gets a C(rollout) block (docs/canary-rollout.md).
+      - Empty for a report without waves.
+    type: str
+    default: ""
+    version_added: 1.1.0
   hosts:
     description:
       - The hosts to report on. Defaults to the play's hosts (C(ansible_play_hosts_all)).

@@ -20,6 +20,7 @@ from ._evaluate import Evaluation, evaluate
 from ._live import failure_hint, read_module_args, state_from_read_result
 from ._offline import load_offline_folder
 from ._secrets import Redactor, no_log_values
+from ._simulate import active_condition, lost_message
 from ._state import HostState
 
 READ_MODULE = "tlsready.windows.win_tls_read"
@@ -108,6 +109,10 @@ class TlsActionBase(ActionBase):
             return HostState.from_dict(args["state"], field="state")
         folder = self._tls_offline_folder()
         if folder is not None:
+            condition = active_condition(folder)
+            if condition in ("lose_management", "unreachable"):
+                # simulate.yml (docs/offline-hosts.md): the host as changed by tlsready cannot be managed.
+                raise AnsibleConnectionFailure(lost_message(folder, condition, "read it"))
             return load_offline_folder(folder).state
         try:
             result = self._execute_module(module_name=READ_MODULE, module_args=read_module_args(), task_vars=task_vars)

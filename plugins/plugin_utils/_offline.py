@@ -63,14 +63,15 @@ class OfflineHost:
     stale: list[str] = dataclasses.field(default_factory=list)
 
 
-def load_offline_folder(folder: str) -> OfflineHost:
+def load_offline_folder(folder: str, with_record: bool = True) -> OfflineHost:
     """Read an offline host's folder into a :class:`HostState`.
 
     The language-independent sources win (docs/offline-hosts.md): the OS identity from
     ``osidentity.txt`` (reg query) or ``.reg`` exports of the same keys, the updates from
     ``hotfixes.csv`` (wmic qfe or PowerShell); systeminfo is read only for what they lack.
     ``.reg`` files are applied in name order, ``tlsready-applied.reg`` last; the
-    ``remediation`` subfolder (the generated bundle) is not read.
+    ``remediation`` subfolder (the generated bundle) is not read. ``with_record=False`` gives the
+    host as exported, without what tlsready recorded (the simulation of ``_simulate`` compares both).
 
     Raises:
         ExportFormatError: naming the folder or file that is missing or malformed.
@@ -99,7 +100,7 @@ def load_offline_folder(folder: str) -> OfflineHost:
     # A record whose bundle is missing or does not match it (a kill half way, a bundle deleted or
     # edited) is not applied: the host is judged as exported, so the next converge rewrites both.
     stale = stale_files(folder, RECORD_FILES) if (recorded_values or recorded_kbs or _any_record(names)) else []
-    if OFFLINE_APPLIED_REG in names and not stale:
+    if with_record and OFFLINE_APPLIED_REG in names and not stale:
         for _index, (key, name, value) in recorded_values.items():
             if value is None:
                 state.delete(key, name)
@@ -115,7 +116,7 @@ def load_offline_folder(folder: str) -> OfflineHost:
     else:
         state.provenance = dataclasses.replace(state.provenance, file_versions="none (no fileversions.csv)")
     recorded: frozenset[str] = frozenset()
-    if recorded_kbs and not stale:
+    if with_record and recorded_kbs and not stale:
         recorded = frozenset(recorded_kbs)
         state.hotfixes = state.hotfixes | recorded
         files_read.append(os.path.join(folder, OFFLINE_APPLIED_HOTFIXES))

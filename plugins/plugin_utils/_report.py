@@ -25,6 +25,9 @@ from ._report_drift import mark_group_policy
 from ._report_html import STATUSES, render_html
 from ._setting_states import effective_summary, pending_summary
 
+# Statuses of hosts without a verdict of their own: the entry's error says why.
+ERROR_STATUSES = ("unreachable", "failed", "reverted", "lost", "not_started")
+
 REPORT_SCHEMA_VERSION = 1
 FORMATS = {"json": "report.json", "xml": "report.xml", "csv": "report.csv", "html": "report.html"}
 
@@ -102,6 +105,10 @@ def host_status(result: t.Mapping[str, t.Any]) -> str:
     """Return the status of one host result."""
     if result.get("unreachable"):
         return "unreachable"
+    post_check = result.get("post_check")
+    if isinstance(post_check, t.Mapping) and post_check.get("outcome") in ("reverted", "lost"):
+        # The canary post-check failed after the change (tls_converge post_check).
+        return str(post_check["outcome"])
     if result.get("failed"):
         # The run failed part way (a restart that timed out, a write that failed): never compliant.
         return "failed"
@@ -166,7 +173,7 @@ def _host_entry(result: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     status = host_status(result)
     entry = {"findings": [], "missing_hotfixes": [], "changes": [], "release": None, "compliant": False,
              "reboot_required": False, "error": None, **dict(result), "status": status}
-    if status in ("unreachable", "failed"):
+    if status in ERROR_STATUSES:
         entry["compliant"] = False
         if not isinstance(entry.get("error"), str):
             entry["error"] = f"the host {status}; see the play output"
@@ -265,13 +272,26 @@ def setting_line(state: t.Mapping[str, t.Any]) -> str:
             f" ({state.get('effective_detail')})")
 
 
+def rollout_line(rollout: t.Mapping[str, t.Any]) -> str:
+    """One line on the canary rollout: the waves run, and where and why it stopped."""
+    waves = rollout.get("waves") or []
+    started = [w for w in waves if w.get("started")]
+    head = f"{len(started)} of {len(waves)} waves run"
+    return f"{head}; {rollout['stopped']}" if rollout.get("stopped") else f"{head}; the rollout was not stopped"
+
+
 def render_junit(report: t.Mapping[str, t.Any]) -> str:
     """One test case per host: noncompliant/unsupported are failures, unreachable/failed are errors."""
     hosts = report["hosts"]
     failures = sum(1 for h in hosts if h["status"] in ("noncompliant", "unsupported"))
-    errors = sum(1 for h in hosts if h["status"] in ("unreachable", "failed"))
+    errors = sum(1 for h in hosts if h["status"] in ERROR_STATUSES and h["status"] != "not_started")
+    skipped = sum(1 for h in hosts if h["status"] == "not_started")
     suite = ET.Element("testsuite", name=f"tlsready.{report['mode']}", tests=str(len(hosts)),
-                       failures=str(failures), errors=str(errors), skipped="0", timestamp=xml_text(report["generated_at"]))
+                       failures=str(failures), errors=str(errors), skipped=str(skipped),
+                       timestamp=xml_text(report["generated_at"]))
+    if report.get("rollout"):
+        suite_props = ET.SubElement(suite, "properties")
+        ET.SubElement(suite_props, "property", name="rollout", value=xml_text(rollout_line(report["rollout"])))
     for host in hosts:
         case = ET.SubElement(suite, "testcase", classname=f"tlsready.{report['profile']}", name=xml_text(host["host"]))
         release = host.get("release") or {}
@@ -297,7 +317,9 @@ def render_junit(report: t.Mapping[str, t.Any]) -> str:
         if host["status"] in ("noncompliant", "unsupported"):
             failure = ET.SubElement(case, "failure", message=count_of(len(findings), "finding"), type=host["status"])
             failure.text = xml_text("\n".join(_finding_line(f) for f in findings))
-        elif host["status"] in ("unreachable", "failed"):
+        elif host["status"] == "not_started":
+            ET.SubElement(case, "skipped", message=xml_text(host.get("error") or "not started"))
+        elif host["status"] in ERROR_STATUSES:
             error = ET.SubElement(case, "error", message=xml_text(host.get("error") or host["status"]), type=host["status"])
             error.text = xml_text(host.get("error") or "")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
@@ -333,7 +355,9 @@ def render_csv(report: t.Mapping[str, t.Any]) -> str:
         drift = drift_line(host)
         findings = host.get("findings") or []
         if host.get("error"):
-            findings = [{"id": host["status"], "severity": "error", "message": host["error"], "remediation": ""}]
+            # A lost host's fix is the command that restores it from its console.
+            fix = (host.get("post_check") or {}).get("restore_command") or ""
+            findings = [{"id": host["status"], "severity": "error", "message": host["error"], "remediation": fix}]
         states = host.get("setting_states") or []
         effective = host.get("effective") or ""
         for finding in findings or ([] if states else [{}]):

@@ -18,7 +18,11 @@ import jinja2
 from markupsafe import Markup
 
 DEFAULT_TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates", "report.html.j2")
-STATUSES = ("compliant", "noncompliant", "unsupported", "unreachable", "failed")
+STATUSES = ("compliant", "noncompliant", "unsupported", "unreachable", "failed",
+            # The canary rollout's (docs/canary-rollout.md): a host restored after its post-change check
+            # failed, a host lost after its change, a host of a wave the rollout did not start.
+            "reverted", "lost", "not_started")
+ROLLOUT_STATUSES = STATUSES[5:]
 TOP_FINDINGS = 15
 
 
@@ -120,5 +124,5 @@ def render_html(report: t.Mapping[str, t.Any], template: str | None = None) -> s
     return page.render(
         report=report, summary=report["summary"], statuses=STATUSES,
         top_findings=top_findings(report["hosts"]), top_count=TOP_FINDINGS, releases=releases(report["summary"]),
-        drift=report.get("drift"),
+        drift=report.get("drift"), rollout=report.get("rollout"), rollout_statuses=ROLLOUT_STATUSES,
         table_json=Markup(script_json(table_data(report))))

@@ -13,6 +13,7 @@ import dataclasses
 import typing as t
 
 from ._apply import APPLIED
+from ._canary import PostCheck
 from ._evaluate import Evaluation
 from ._probe import ProbeRun
 from ._report import status_fact
@@ -40,6 +41,7 @@ class HostResult:
         warnings: warnings from the modules run (a share win_find could not open), and the values left to
             Group Policy (each finding with a GPO setting).
         probe: the tls_probe observation of the host (the effective state), or None.
+        post_check: the canary post-check after the change (tls_converge ``post_check``), or None.
     """
 
     state: HostState
@@ -55,6 +57,7 @@ class HostResult:
     files: list[str] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     probe: ProbeRun | None = None
+    post_check: PostCheck | None = None
 
     @property
     def failed(self) -> bool:
@@ -81,6 +84,8 @@ class HostResult:
             "reboot_required": self.restart_pending,
             "rebooted": self.rebooted,
         }
+        if self.post_check is not None:
+            summary["post_check"] = self.post_check.to_dict()
         if self.failed:
             summary.update(failed=True, compliant=False, error=self.error)
         return summary
@@ -110,6 +115,8 @@ class HostResult:
             result["files"] = self.files
         if self.warnings:
             result["warnings"] = list(self.warnings)
+        if self.post_check is not None:
+            result["post_check"] = self.post_check.to_dict()
         if self.failed:
             result.update(failed=True, msg=self.error)
         return result

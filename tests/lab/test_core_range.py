@@ -46,8 +46,9 @@ def test_audit_and_converge_run_without_deprecation_warnings(tmp_path: os.PathLi
                              check=True).stdout.splitlines()[0]
     reports = os.path.join(str(tmp_path), "reports")
     play(lab, "audit", "-e", f"tlsready_report_dir={reports}/audit")
+    # The canary host (tests/lab/labkit.py CANARY_HOST) is reverted by its converge: left out here.
     play(lab, "converge", "-e", f"tlsready_report_dir={reports}/converge",
-         "-e", f"tlsready_backup_dir={tmp_path}/backups")
+         "-e", f"tlsready_backup_dir={tmp_path}/backups", "-l", "all:!win2019-loses-mgmt")
     with open(os.path.join(reports, "audit", "report.json"), encoding="utf-8") as handle:
         audit = json.load(handle)
     hosts = sorted(os.listdir(os.path.join(lab, "hosts")))

@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 
-from labkit import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, report, run
+from labkit import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, WITHOUT_CANARY, report, run
 
 sys.path.insert(0, COLLECTIONS)
 
@@ -50,7 +50,7 @@ def test_a_converge_killed_at_any_moment_is_repaired_by_the_next(lab: str, tmp_p
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1",
                ANSIBLE_HOME=os.path.join(lab, ".ansible"))
     command = [PLAYBOOK, "-i", os.path.join(lab, "inventory.yml"), "tlsready.windows.converge",
-               "-e", f"tlsready_backup_dir={out}/backups", "-e", f"tlsready_report_dir={out}/killed"]
+               "-e", f"tlsready_backup_dir={out}/backups", "-e", f"tlsready_report_dir={out}/killed", *WITHOUT_CANARY]
     hosts = os.path.join(lab, "hosts")
     exported = os.path.join(out, "exported")
     shutil.copytree(hosts, exported, symlinks=True)
@@ -73,7 +73,8 @@ def test_a_converge_killed_at_any_moment_is_repaired_by_the_next(lab: str, tmp_p
                 assert stale_files(folder, RECORD_FILES) == [], folder
     assert killed >= 3, "the kills must land while the converge runs"
 
-    run(lab, "converge", "-e", f"tlsready_backup_dir={out}/backups", "-e", f"tlsready_report_dir={out}/repaired")
+    run(lab, "converge", "-e", f"tlsready_backup_dir={out}/backups", "-e", f"tlsready_report_dir={out}/repaired",
+        *WITHOUT_CANARY)
     for folder in host_folders(lab):
         assert temporary_files(folder) == [], folder
         if any(os.path.exists(os.path.join(folder, name)) for name in RECORD_FILES):

@@ -11,7 +11,17 @@ from __future__ import annotations
 import os
 import subprocess
 
-from labkit import COLLECTIONS, COMPLIANT_AS_COLLECTED, NEEDS_BUILD, NEVER_COMPLIANT, PLAYBOOK, report, run, tree_digest
+from labkit import (
+    COLLECTIONS,
+    COMPLIANT_AS_COLLECTED,
+    NEEDS_BUILD,
+    NEVER_COMPLIANT,
+    PLAYBOOK,
+    WITHOUT_CANARY,
+    report,
+    run,
+    tree_digest,
+)
 
 pytestmark = NEEDS_BUILD
 
@@ -37,7 +47,8 @@ def test_audit_converge_audit(lab: str, tmp_path: os.PathLike[str]) -> None:
         assert not [c for c in before[host]["changes"] if c["name"] == "DefaultSecureProtocols"], host
     assert before["win7-patched"]["status"] == "noncompliant"
 
-    run(lab, "converge", "-e", f"tlsready_report_dir={out}/converge", "-e", f"tlsready_backup_dir={out}/backups")
+    run(lab, "converge", "-e", f"tlsready_report_dir={out}/converge", "-e", f"tlsready_backup_dir={out}/backups",
+        *WITHOUT_CANARY)
     run(lab, "audit", "-e", f"tlsready_report_dir={out}/after")
     after = report(f"{out}/after")
     for host, entry in after.items():
@@ -55,7 +66,7 @@ def test_audit_converge_audit(lab: str, tmp_path: os.PathLike[str]) -> None:
 
     # A second converge changes nothing: no file in the lab changes.
     digest = tree_digest(lab)
-    second = run(lab, "converge", "-e", f"tlsready_backup_dir={out}/backups")
+    second = run(lab, "converge", "-e", f"tlsready_backup_dir={out}/backups", *WITHOUT_CANARY)
     assert "changed=0" in second.stdout and "changed=1" not in second.stdout
     assert tree_digest(lab) == digest
 
@@ -80,6 +91,7 @@ def test_audit_fails_only_when_asked_and_hosts_are_not_compliant(lab: str, tmp_p
 def test_converge_in_check_mode_changes_no_file(lab: str, tmp_path: os.PathLike[str]) -> None:
     digest = tree_digest(lab)
     done = run(lab, "converge", "-e", f"tlsready_backup_dir={tmp_path}/backups", check=True)
+    # In check mode nothing changes, so the canary host is checked too: no post-check, nothing to revert.
     assert "DefaultSecureProtocols" in done.stdout  # the diff shows the planned values
     assert tree_digest(lab) == digest
     assert not os.path.exists(os.path.join(str(tmp_path), "backups"))
@@ -101,7 +113,7 @@ def test_strict_converge_stops_on_windows_7_without_kb3080079(lab: str, tmp_path
 def test_restore_puts_back_the_values_exactly(lab: str, tmp_path: os.PathLike[str]) -> None:
     out = str(tmp_path)
     run(lab, "audit", "-e", f"tlsready_report_dir={out}/original")
-    run(lab, "converge", "-e", f"tlsready_backup_dir={out}/backups")
+    run(lab, "converge", "-e", f"tlsready_backup_dir={out}/backups", *WITHOUT_CANARY)
     run(lab, "restore", "-e", f"tlsready_backup_dir={out}/backups", "-l", "win7-fresh,win2012")
     run(lab, "audit", "-e", f"tlsready_report_dir={out}/restored")
     original, restored = report(f"{out}/original"), report(f"{out}/restored")

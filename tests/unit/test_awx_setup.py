@@ -40,7 +40,8 @@ SECRETS = {
     "webhook_auth_header": "Bearer Hook-Header-Token-0b7e",
 }
 WEBHOOK_URL = f"https://hooks.example.invalid/services/{SECRETS['webhook_url_path']}?sig={SECRETS['webhook_url_query']}"
-SURVEY_VARIABLES = {"tlsready_profile", "tlsready_reboot", "tlsready_wave_size", "tlsready_hotfix_method", "tlsready_hotfix_source"}
+SURVEY_VARIABLES = {"tlsready_profile", "tlsready_reboot", "tlsready_waves", "tlsready_max_fail_percentage",
+                    "tlsready_canary_probe", "tlsready_hotfix_method", "tlsready_hotfix_source"}
 
 pytestmark = pytest.mark.skipif(
     not ANSIBLE_PLAYBOOK.is_file(),
@@ -145,6 +146,8 @@ def test_render_writes_every_kind_of_object(rendered: tuple[dict[str, t.Any], st
         "awx.awx.group",
         "awx.awx.job_template",
         "awx.awx.schedule",
+        "awx.awx.workflow_job_template",
+        "awx.awx.workflow_job_template_node",
     ]
     assert data["controller"]["controller_host"] == "http://127.0.0.1:9"
 
@@ -192,14 +195,17 @@ def test_converge_survey_spec(rendered: tuple[dict[str, t.Any], str]) -> None:
     questions = {q["variable"]: q for q in converge["survey_spec"]["spec"]}
     assert set(questions) == SURVEY_VARIABLES
     for question in questions.values():
-        assert question["question_name"] and question["type"] in ("multiplechoice", "text")
+        assert question["question_name"] and question["type"] in ("multiplechoice", "text", "integer")
         if question["type"] == "multiplechoice":
             assert question["default"] in question["choices"]
     assert questions["tlsready_profile"]["choices"] == ["m365_client", "strict"]
     assert questions["tlsready_reboot"]["choices"] == ["yes", "no"]
     assert questions["tlsready_reboot"]["default"] == "no"
-    assert questions["tlsready_wave_size"]["type"] == "text"
-    assert questions["tlsready_wave_size"]["default"] == "10%"
+    assert questions["tlsready_waves"]["type"] == "text"
+    assert questions["tlsready_waves"]["default"] == "1,10%,50%,100%"
+    assert (questions["tlsready_max_fail_percentage"]["type"], questions["tlsready_max_fail_percentage"]["default"]) == ("integer", 0)
+    assert (questions["tlsready_max_fail_percentage"]["min"], questions["tlsready_max_fail_percentage"]["max"]) == (0, 100)
+    assert questions["tlsready_canary_probe"]["default"] == "no"
     assert questions["tlsready_hotfix_method"]["choices"] == ["msu", "windows_update"]
     assert questions["tlsready_hotfix_source"]["required"] is False
     # The survey owns these; fixed extra vars must not shadow them.
@@ -362,6 +368,8 @@ class FakeController:
     def view(collection: str, obj: dict[str, t.Any]) -> dict[str, t.Any]:
         url = f"/api/v2/{collection}/{obj['id']}/"
         related = {sub: f"{url}{sub}/" for sub in ("survey_spec", "credentials", "update", "copy", "schedules")}
+        if obj.get("unified_job_template") and collection == "workflow_job_template_nodes":
+            related["unified_job_template"] = f"/api/v2/workflow_approval_templates/{obj['unified_job_template']}/"
         return {"url": url, "type": collection.rstrip("s"), "related": related, "summary_fields": {}, "scm_revision": "", **obj}
 
     def handle(self, method: str, target: str, body: t.Any) -> tuple[int, t.Any]:
@@ -384,6 +392,11 @@ class FakeController:
                 if len(rest) == 1 and method == "PATCH":
                     obj.update(body)
                     return 200, self.view(collection, obj)
+                if len(rest) == 2 and rest[1] == "create_approval_template" and method == "POST":
+                    # An approval node's template, linked from its node as AWX does.
+                    approval = self.add("workflow_approval_templates", **body)
+                    obj["unified_job_template"] = approval["id"]
+                    return 201, self.view("workflow_approval_templates", approval)
                 if len(rest) == 2 and rest[1] == "survey_spec":
                     if method == "POST":
                         self.surveys[(collection, obj["id"])] = body
@@ -454,6 +467,7 @@ COLLECTION_OF = {
     "awx.awx.group": "groups",
     "awx.awx.job_template": "job_templates",
     "awx.awx.schedule": "schedules",
+    "awx.awx.workflow_job_template": "workflow_job_templates",
 }
 
 
@@ -487,6 +501,8 @@ def test_real_run_creates_the_rendered_objects(tmp_path: Path) -> None:
 
     rendered, _text = _render(tmp_path, extra_vars=settings)
     for module, objects in rendered["objects"].items():
+        if module == "awx.awx.workflow_job_template_node":
+            continue  # nodes have identifiers, not names: checked below
         names = controller.named(COLLECTION_OF[module])
         for obj in objects:
             assert obj["name"] in names, f"the real run did not create the {module} {obj['name']!r} that the render lists"
@@ -524,7 +540,86 @@ def test_real_run_creates_the_rendered_objects(tmp_path: Path) -> None:
     assert schedule["unified_job_template"] == templates["TLS audit"]["id"]
     assert schedule["rrule"] == "DTSTART;TZID=America/New_York:20250101T020000 RRULE:FREQ=DAILY;INTERVAL=1"
 
+    # The canary workflow: wave 1 -> approval -> wave 2 -> approval -> wave 3, each wave TLS converge with its limit.
+    workflow = controller.named("workflow_job_templates")["TLS converge canary"]
+    nodes = {n["identifier"]: n for n in controller.objects["workflow_job_template_nodes"].values()}
+    assert {n["workflow_job_template"] for n in nodes.values()} == {workflow["id"]}
+    assert set(nodes) == {"tlsready-wave-1", "tlsready-approve-wave-2", "tlsready-wave-2", "tlsready-approve-wave-3",
+                          "tlsready-wave-3"}, "a second run adds no node"
+
+    def successors(identifier: str) -> list[str]:
+        ids = controller.associations.get(("workflow_job_template_nodes", nodes[identifier]["id"], "success_nodes"), [])
+        return [n["identifier"] for n in nodes.values() if n["id"] in ids]
+
+    assert successors("tlsready-wave-1") == ["tlsready-approve-wave-2"]
+    assert successors("tlsready-approve-wave-2") == ["tlsready-wave-2"]
+    assert successors("tlsready-wave-3") == []
+    for number, limit in ((1, "tlsready_canary"), (2, "tlsready_pilot"), (3, "all:!tlsready_canary:!tlsready_pilot")):
+        node = nodes[f"tlsready-wave-{number}"]
+        assert (node["unified_job_template"], node["limit"]) == (templates["TLS converge"]["id"], limit)
+        assert not controller.associations.get(("workflow_job_template_nodes", node["id"], "failure_nodes"))
+    approval = controller.objects["workflow_approval_templates"][nodes["tlsready-approve-wave-2"]["unified_job_template"]]
+    assert approval["name"] == "Approve wave 2 (pilot) of TLS converge canary"
+    assert len(controller.objects["workflow_approval_templates"]) == 2, "a second run adds no approval"
+
     # Secrets given to the real run stay out of its output.
     for output in (first.stdout + first.stderr, second.stdout + second.stderr):
         for secret in (SECRETS["tlsready_awx_webhook_password"], SECRETS["webhook_url_path"], FakeController.TOKEN):
             assert secret not in output
+
+
+# --------------------------------------------------------------------------- the canary workflow
+
+
+def _nodes(rendered: tuple[dict[str, t.Any], str]) -> dict[str, dict[str, t.Any]]:
+    return {n["identifier"]: n for n in _objects(rendered, "workflow_job_template_node")}
+
+
+def test_canary_workflow_has_one_converge_node_per_wave_and_approvals_between(rendered: tuple[dict[str, t.Any], str]) -> None:
+    (workflow,) = _objects(rendered, "workflow_job_template")
+    assert workflow["name"] == "TLS converge canary" and workflow["inventory"] == "TLS fleet"
+    assert workflow["notification_templates_approvals"] == ["tlsready.windows webhook"]
+    order = [n["identifier"] for n in _objects(rendered, "workflow_job_template_node")]
+    # Created last wave first: each node's successors exist when it is created.
+    assert order == ["tlsready-wave-3", "tlsready-approve-wave-3", "tlsready-wave-2", "tlsready-approve-wave-2",
+                     "tlsready-wave-1"]
+    nodes = _nodes(rendered)
+    for identifier in order:
+        for successor in nodes[identifier]["success_nodes"]:
+            assert order.index(successor) < order.index(identifier)
+        assert "failure_nodes" not in nodes[identifier] and "always_nodes" not in nodes[identifier]
+        assert nodes[identifier]["workflow_job_template"] == "TLS converge canary"
+    assert nodes["tlsready-wave-1"]["limit"] == "tlsready_canary"
+    assert nodes["tlsready-wave-1"]["success_nodes"] == ["tlsready-approve-wave-2"]
+    assert nodes["tlsready-wave-3"]["success_nodes"] == []
+    for number in (1, 2, 3):
+        assert nodes[f"tlsready-wave-{number}"]["unified_job_template"] == "TLS converge"
+    approval = nodes["tlsready-approve-wave-3"]
+    assert "unified_job_template" not in approval and approval["success_nodes"] == ["tlsready-wave-3"]
+    assert approval["approval_node"]["name"] == "Approve wave 3 (fleet) of TLS converge canary"
+    assert approval["approval_node"]["timeout"] == 0
+
+
+def test_canary_workflow_without_approvals_chains_the_waves(tmp_path: Path) -> None:
+    rendered = _render(tmp_path, extra_vars={"tlsready_awx_canary_approval": False, "tlsready_awx_canary_waves": [
+        {"name": "first", "limit": "ring0"}, {"name": "rest", "limit": "all:!ring0"}]})
+    nodes = _nodes(rendered)
+    assert list(nodes) == ["tlsready-wave-2", "tlsready-wave-1"]
+    assert nodes["tlsready-wave-1"]["success_nodes"] == ["tlsready-wave-2"]
+    assert nodes["tlsready-wave-2"]["limit"] == "all:!ring0"
+
+
+def test_no_canary_waves_no_workflow(tmp_path: Path) -> None:
+    rendered = _render(tmp_path, extra_vars={"tlsready_awx_canary_waves": []})
+    assert _objects(rendered, "workflow_job_template") == [] and _objects(rendered, "workflow_job_template_node") == []
+
+
+def test_a_wave_without_limit_is_refused_before_any_call(tmp_path: Path) -> None:
+    result = _run(tmp_path, "-e", "tlsready_awx_render_only=true", "-e", f"tlsready_awx_render_file={tmp_path}/x.json",
+                  extra_vars={"tlsready_awx_canary_waves": [{"name": "first"}]})
+    assert result.returncode != 0 and "tlsready_awx_canary_waves a list of {name, limit}" in result.stdout
+
+
+def test_the_converge_playbook_takes_the_surveys_comma_separated_waves() -> None:
+    converge = yaml.safe_load((ROOT / "playbooks" / "converge.yml").read_text(encoding="utf-8"))[0]
+    assert "tlsready_waves.split(',')" in converge["serial"]
