@@ -1,6 +1,6 @@
 # Build, test and demo targets for the tlsready.windows collection.
 #
-#   make test   venv -> build -> sanity -> units -> lint -> browser -> lab-tests -> wine-tests -> bench-smoke -> molecule -> molecule-windows
+#   make test   venv -> build -> typecheck -> sanity -> units -> lint -> browser -> lab-tests -> wine-tests -> bench-smoke -> molecule -> molecule-windows
 #   make demo   venv -> build -> demo-run
 #
 # Everything runs from the project's own virtualenv ($(VENV)); nothing installed by
@@ -41,7 +41,7 @@ endif
 
 HAVE_PWSH := $(shell command -v pwsh 2>/dev/null)
 
-.PHONY: galaxy-import docs-lint core-range
+.PHONY: galaxy-import docs-lint core-range typecheck
 .PHONY: help venv build sanity-copy sanity units lint browser wine wine-tests lab-tests bench bench-smoke molecule molecule-windows test demo demo-run clean
 
 help:
@@ -73,6 +73,12 @@ build: venv
 	ansible-galaxy collection install --no-deps --force -p $(COLLECTIONS) $(BUILD)/tlsready-windows-*.tar.gz
 	test -f $(INSTALLED)/MANIFEST.json
 	ansible-galaxy collection list tlsready.windows -p $(COLLECTIONS)
+
+# ---------------------------------------------------------------- typecheck
+# The type hints of every plugin, checked by mypy on the collection as built and installed.
+typecheck: build
+	@echo "== typecheck: mypy over plugins/ of the built collection"
+	cd $(COLLECTIONS) && python -m mypy --config-file $(ROOT)/mypy.ini -p ansible_collections.tlsready.windows.plugins
 
 # ---------------------------------------------------------------- sanity
 # ansible-test needs the collection at .../ansible_collections/<ns>/<name>. The copy holds
@@ -295,7 +301,7 @@ docs-lint: build
 
 # ---------------------------------------------------------------- test
 # Make stops at the first failing step, so reaching this recipe means every step passed.
-TEST_STEPS := venv build sanity units lint galaxy-import docs-lint browser lab-tests wine-tests core-range bench-smoke molecule molecule-windows
+TEST_STEPS := venv build typecheck sanity units lint galaxy-import docs-lint browser lab-tests wine-tests core-range bench-smoke molecule molecule-windows
 
 test: $(TEST_STEPS)
 	@echo "make test: every step passed ($(TEST_STEPS))"

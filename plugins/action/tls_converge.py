@@ -30,6 +30,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._live import bloc
 from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes
 from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
     STACKS,
+    ProbeRun,
     probe_endpoints,
     probe_findings,
     probe_module_args,
@@ -139,7 +140,7 @@ class ActionModule(RestoreMixin):
         host.restart_pending = needs_restart and not host.rebooted
         if args["post_check"] and host.changed:
             # Also after a failed restart: the check finds out whether the host can still be managed.
-            self._post_check(host, before, args, endpoints, task_vars)
+            self._post_check(host, state, before, args, endpoints, task_vars)
         elif host.changed and not host.failed:
             self._verify(host, args, task_vars)
         return self._finish(host, args)
@@ -240,13 +241,13 @@ class ActionModule(RestoreMixin):
         host.before, host.state = host.evaluation, state
         host.evaluation = self._tls_evaluate(state, args)
 
-    def _post_check(self, host: HostResult, before: Evaluation, args: dict[str, t.Any], endpoints: list[t.Any],
-                    task_vars: dict[str, t.Any]) -> None:
+    def _post_check(self, host: HostResult, original: HostState, before: Evaluation, args: dict[str, t.Any],
+                    endpoints: list[t.Any], task_vars: dict[str, t.Any]) -> None:
         """A fresh connection, a read and (``post_check_probe``) the probe; restore the backup on failure."""
         reason = self._management_problem(host, args, task_vars)
         probed = False
         if reason is None and args["post_check_probe"]:
-            probed, reason = self._probe_problem(endpoints, args, task_vars)
+            probed, reason, host.probe = self._probe_problem(endpoints, args, task_vars)
         if reason is None:
             host.post_check = PostCheck(PASSED, probed=probed)
             return
@@ -273,8 +274,9 @@ class ActionModule(RestoreMixin):
                 check.reason = f"{reason} The restart after the restore failed: {host.error}"
         host.post_check = check
         if check.outcome == REVERTED:
-            # The values are back as they were: the verdict is the one before the change.
-            host.evaluation = before
+            # The values are back as they were: the state and verdict are the ones before the change.
+            # The probe observed the change that was undone: it says nothing about the host now.
+            host.state, host.evaluation, host.before, host.probe = original, before, None, None
         host.error = check.describe(str(task_vars.get("inventory_hostname") or host.state.hostname))
 
     def _management_problem(self, host: HostResult, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> str | None:
@@ -290,28 +292,31 @@ class ActionModule(RestoreMixin):
         return None
 
     def _probe_problem(self, endpoints: list[t.Any], args: dict[str, t.Any],
-                       task_vars: dict[str, t.Any]) -> tuple[bool, str | None]:
-        """Whether the probe ran, and why it failed after the change (a TLS-class failure) or None."""
+                       task_vars: dict[str, t.Any]) -> tuple[bool, str | None, ProbeRun | None]:
+        """Whether the probe ran, why it failed after the change (a TLS-class failure) or None, and what it observed.
+
+        The observation becomes the host's effective state (setting_states).
+        """
         folder = self._tls_offline_folder()
         try:
             if folder is not None:
                 # An offline host is not changed until its bundle is deployed: its probe.json was recorded
                 # before, so only simulate.yml (fail_probe) gives an observation after the change.
                 if active_condition(folder) != "fail_probe":
-                    return False, None
+                    return False, None, None
                 run = run_from_module_result(failing_probe([str(e) for e in endpoints]), "offline")
             else:
                 module_args = probe_module_args(endpoints, list(STACKS), args["probe_timeout"])
                 result = self._execute_module(module_name=PROBE_MODULE, module_args=module_args, task_vars=task_vars)
                 if result.get("failed") or result.get("unreachable"):
-                    return True, f"The handshake probe could not run after the change: {result.get('msg', 'no message')}."
+                    return True, f"The handshake probe could not run after the change: {result.get('msg', 'no message')}.", None
                 run = run_from_module_result(result, "live")
         except (AnsibleConnectionFailure, TlsReadyError) as err:
-            return True, f"The handshake probe could not run after the change: {err}."
+            return True, f"The handshake probe could not run after the change: {err}.", None
         failed = [f for f in probe_findings(run) if f.severity == "error"]
         if not failed:
-            return True, None
-        return True, "The handshake probe failed after the change: " + " ".join(f.message for f in failed)
+            return True, None, run
+        return True, "The handshake probe failed after the change: " + " ".join(f.message for f in failed), run
 
     @staticmethod
     def _failure(host: HostResult, what: str) -> str:

@@ -115,5 +115,6 @@ class ActionModule(TlsActionBase):
         if outcome.failed:
             done = (f" Installed before the failure: {', '.join(outcome.installed)}." if outcome.installed
                     else " Nothing was installed.")
-            result.update(failed=True, msg=f"{outcome.error[0].upper()}{outcome.error[1:]}.{done}")
+            error = outcome.error or "installing the updates failed"
+            result.update(failed=True, msg=f"{error[0].upper()}{error[1:]}.{done}")
         return result

@@ -121,9 +121,9 @@ class ActionModule(TlsActionBase):
                 failures[name] = ("failed", "the host failed or was unreachable earlier in this play; see the play output")
                 continue
             entry, failure = host_result(name, found, args["result_var"])
-            if failure is None:
+            if entry is not None:
                 results.append(entry)
-            else:
+            elif failure is not None:
                 failures[name] = failure
         report = build_report(results, failures, args["mode"], args["profile"], generated)
         apply_rollout(report, decisions)

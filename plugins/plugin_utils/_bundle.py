@@ -181,9 +181,9 @@ def commit_offline(
         _safefile.write_atomic(os.path.join(bundle, name), content, base=folder, what="the bundle")
         entries[f"{BUNDLE_DIR}/{name}"] = content_entry(content)
     files[:0] = [os.path.join(bundle, BUNDLE_REG), os.path.join(bundle, BUNDLE_CMD)]
-    for name, content in plan.files.items():
-        if content is not None:
-            entries[name] = content_entry(content)
+    for name, recorded in plan.files.items():
+        if recorded is not None:
+            entries[name] = content_entry(recorded)
     _safefile.write_atomic(os.path.join(folder, MANIFEST), render_manifest(entries), base=folder)
     write_record(folder, plan)
     return files

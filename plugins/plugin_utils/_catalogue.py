@@ -232,7 +232,7 @@ def _load_data_file(path: str) -> tuple[CatalogueData, tuple[Release, ...]]:
             raise ValueError(f"{path}: protocol set {name} is malformed")
     suite_sets = {name: frozenset().union(*(_SUITE_GROUPS[g] for g in groups))
                   for name, groups in document["suite_sets"].items()}
-    data = CatalogueData(protocol_sets, suite_sets)  # type: ignore[arg-type]
+    data = CatalogueData(protocol_sets, suite_sets)
     known: dict[str, Release] = {}
     for index, entry in enumerate(document["releases"]):
         release = _release(entry, data, known, f"{os.path.basename(path)}: releases[{index}]", _FIELDS)

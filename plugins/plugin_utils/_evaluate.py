@@ -343,7 +343,7 @@ def _check_setting(
         if isinstance(requirement, MaskRequirement):
             finding, change = _check_mask(setting, loc, requirement, state, release, pin)
         else:
-            finding, change = _check_flag(setting, loc, t.cast(FlagRequirement, requirement), state)
+            finding, change = _check_flag(setting, loc, requirement, state)
         policy = _set_policy(state, loc)
         if policy is not None:
             # The policy value is what Windows uses: the machine value is neither judged nor written.

@@ -49,7 +49,7 @@ def _convert(result: t.Mapping[str, t.Any]) -> HostState:
     state = HostState(
         hostname=str(os_info.get("hostname") or ""),
         os_name=str(os_info.get("caption") or ""),
-        version=version,  # type: ignore[arg-type]
+        version=version,
         service_pack=int(os_info.get("csd_version") or 0) >> 8,
         product_type=_lookup(_PRODUCT_TYPES, _get(os_info, "product_type", str, "os."), "os.product_type"),
         architecture=_lookup(_ARCHITECTURES, _get(os_info, "processor_architecture", str, "os."), "os.processor_architecture"),
@@ -92,7 +92,7 @@ def _value(item: t.Mapping[str, t.Any]) -> RegValue:
     if reg_type not in REG_TYPES:
         raise ValueError(f"unknown registry type {reg_type!r} at {item.get('path')}\\{item.get('name')}")
     if reg_type in ("dword", "qword"):
-        return RegValue(reg_type, int(data))
+        return RegValue(reg_type, int(t.cast(int, data)))  # None or a list: TypeError, reported by the caller
     if reg_type in ("sz", "expand_sz"):
         return RegValue(reg_type, str(data))
     if reg_type == "multi_sz":

@@ -142,7 +142,7 @@ def identity_from(values: t.Callable[[str, str], RegValue | None]) -> tuple[OsId
     return OsIdentity(
         hostname=t.cast(str, hostname),
         # WMI's Caption (what systeminfo prints) is "Microsoft " + ProductName.
-        os_name=product if t.cast(str, product).startswith("Microsoft") else f"Microsoft {product}",
+        os_name=t.cast(str, product) if t.cast(str, product).startswith("Microsoft") else f"Microsoft {product}",
         version=(t.cast(int, major), t.cast(int, minor), int(build_text)),
         service_pack=int(csd.group(1)) if csd else 0,
         product_type=t.cast(str, product_type),

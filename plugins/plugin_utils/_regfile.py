@@ -395,7 +395,7 @@ def _render_value(name: str, value: RegValue | None) -> list[str]:
         return [prefix + "-"]
     kind, data = value.type, value.data
     if kind == "dword" and _is_int(data, 32):
-        return [f"{prefix}dword:{data:08x}"]
+        return [f"{prefix}dword:{t.cast(int, data):08x}"]
     if kind == "qword" and _is_int(data, 64):
         return _wrap_hex(prefix + "hex(b):", t.cast(int, data).to_bytes(8, "little"))
     if kind in ("sz", "expand_sz") and isinstance(data, str):

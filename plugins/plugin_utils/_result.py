@@ -73,8 +73,11 @@ class HostResult:
         return [f"{c['path']}\\{c['name']}" for c in self.changes if c["result"] == APPLIED]
 
     def waiting_values(self) -> frozenset[tuple[str, str]]:
-        """The values this run wrote that wait for a restart: all it wrote, unless the host restarted since."""
-        return frozenset() if self.rebooted else written_values(self.changes, APPLIED)
+        """The values this run wrote that wait for a restart: all it wrote, unless the host restarted since
+        or the post-check put the previous values back (nothing this run wrote is left to take effect)."""
+        if self.rebooted or (self.post_check is not None and self.post_check.failed):
+            return frozenset()
+        return written_values(self.changes, APPLIED)
 
     def summary(self) -> dict[str, t.Any]:
         """What a converge adds to the verdict in the report: the work done and whether it failed."""

@@ -80,7 +80,7 @@ def open_folder(path: str, base: str | None = None, create: bool = False,
         UnsafeFileError: when a folder on the way is a link or not a folder.
     """
     if base is None or os.path.normpath(path) == os.path.normpath(base):
-        root, parts = os.path.normpath(path), []
+        root, parts = os.path.normpath(path), t.cast(t.List[str], [])
     else:
         root, parts = _split(path, base)
     try:

@@ -199,5 +199,5 @@ def effective_summary(states: t.Sequence[t.Mapping[str, t.Any]]) -> str:
 
 def pending_summary(states: t.Sequence[t.Mapping[str, t.Any]]) -> str:
     """``host restart`` / ``program restart`` (both when both), or empty when nothing waits."""
-    kinds = {s.get("pending") for s in states if s.get("pending")}
+    kinds = {str(s.get("pending")) for s in states if s.get("pending")}
     return ", ".join(("host restart" if k == HOST_RESTART else "program restart") for k in sorted(kinds))

@@ -23,7 +23,7 @@ _EXPECTED_HEADER = "a 'Node,Name,Version' header row"
 class _Columns(t.NamedTuple):
     """Where the header put each column."""
 
-    count: int
+    fields: int
     name: int
     version: int
 
@@ -102,11 +102,11 @@ def _header_columns(fields: list[str], path: str, number: int) -> _Columns:
 
 
 def _row(fields: list[str], columns: _Columns, path: str, number: int) -> tuple[str, tuple[int, ...] | None]:
-    if len(fields) < columns.count:
-        raise ExportFormatError(path, f"expected {columns.count} comma-separated fields as in the header, got "
+    if len(fields) < columns.fields:
+        raise ExportFormatError(path, f"expected {columns.fields} comma-separated fields as in the header, got "
                                       f"{len(fields)}", number)
     # A path may hold commas; the other columns (host name, version) cannot, so extra fields belong to the name.
-    extra = len(fields) - columns.count
+    extra = len(fields) - columns.fields
     at = columns.name
     fields = fields[:at] + [",".join(fields[at:at + extra + 1])] + fields[at + extra + 1:]
     name = fields[at].strip()
