@@ -19,9 +19,16 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
     reg_value,
     write_module_args,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import backup_file, check_backup_path, load_backup, save_backup
+from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import BackupEntry, backup_file, check_backup_path, save_backup
 from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, commit_offline
-from ansible_collections.tlsready.windows.plugins.plugin_utils._canary import LOST, PASSED, REVERTED, PostCheck, console_restore_command
+from ansible_collections.tlsready.windows.plugins.plugin_utils._canary import (
+    LOST,
+    PASSED,
+    REVERTED,
+    PostCheck,
+    console_restore_command,
+    uninstall_command,
+)
 from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError, TlsReadyError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
@@ -252,26 +259,42 @@ class ActionModule(RestoreMixin):
             host.post_check = PostCheck(PASSED, probed=probed)
             return
         check = PostCheck(REVERTED, reason, probed=probed)
-        entries = load_backup(t.cast(str, args["backup"]))
+        name = str(task_vars.get("inventory_hostname") or host.state.hostname)
+        # This run's changes only, each back to the value this run read before it: an earlier
+        # run's values, also in the backup file (which keeps the first saved value), stay.
+        entries = [BackupEntry(c["path"], c["name"], original.get(c["path"], c["name"]))
+                   for c in host.changes if c["result"] == APPLIED]
+        kept = (f" The updates this run installed ({', '.join(host.installed_hotfixes)}) stay installed: tlsready "
+                "does not uninstall updates." if host.installed_hotfixes else "")
+        if not entries:
+            # Only updates were installed: nothing tlsready can put back.
+            check.outcome, check.reason = LOST, f"{reason} This run changed no registry value.{kept}"
+            check.restore_command = uninstall_command(host.installed_hotfixes)
+            host.post_check, host.error = check, check.describe(name)
+            return
         try:
             restored = self._restore_entries(entries, task_vars)
             lost, error = restored.lost, restored.error
         except AnsibleConnectionFailure as err:
             restored, lost, error = None, True, f"the connection to the host was lost ({err})"
+        except TlsReadyError as err:
+            restored, lost, error = None, False, str(err)
         if restored is not None:
             check.restored = restored.restored
-        if lost or error:
-            check.outcome = LOST
-            check.reason = f"{reason} Restoring the backup failed: {error}"
-            check.restore_command = console_restore_command(
-                str(task_vars.get("inventory_hostname") or host.state.hostname), t.cast(str, args["backup"]),
-                self._tls_offline_folder() is not None, args["backup_dir"])
-        elif host.rebooted:
+        if not (lost or error) and host.rebooted:
             # The restored Schannel values take effect after a restart, as the change did.
             host.error = None
             self._restart(host, args, task_vars)
             if host.error:
-                check.reason = f"{reason} The restart after the restore failed: {host.error}"
+                lost, error = True, f"the restart after the restore failed: {host.error}"
+                host.restart_pending = True
+        if lost or error:
+            check.outcome = LOST
+            check.reason = f"{reason} Restoring the values failed: {error}{kept}"
+            check.restore_command = console_restore_command(
+                name, t.cast(str, args["backup"]), self._tls_offline_folder() is not None, args["backup_dir"])
+        else:
+            check.reason = f"{reason}{kept}"
         host.post_check = check
         if check.outcome == REVERTED:
             # The values are back as they were: the state and verdict are the ones before the change.

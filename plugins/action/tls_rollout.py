@@ -9,6 +9,7 @@ from ansible_collections.tlsready.windows.plugins.action.tls_report import recor
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report import host_result, host_status
 from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout import (
+    UNCHANGED_FAILURE,
     WaveHost,
     check_percentage,
     decide_wave,
@@ -39,8 +40,13 @@ class ActionModule(TlsActionBase):
                 continue  # not in a wave yet
             status = "not_started"
             if decision.start:
-                entry, failure = host_result(name, recorded(hostvars, name, args["result_var"]), args["result_var"])
+                found = recorded(hostvars, name, args["result_var"])
+                entry, failure = host_result(name, found, args["result_var"])
                 status = host_status(entry) if entry is not None else (failure or ("failed", ""))[0]
+                if status == "failed" and not (isinstance(found, t.Mapping) and found.get("changed")):
+                    # Stopped before any change (a safety guard, a read that failed): it says nothing
+                    # about the change, like a host unreachable before it.
+                    status = UNCHANGED_FAILURE
             previous.append(WaveHost(name, decision.wave, decision.start, status, decision.reason))
         decision = decide_wave(previous, threshold)
         result: dict[str, t.Any] = {"changed": False, **decision.to_dict(), "hosts": sorted(batch)}

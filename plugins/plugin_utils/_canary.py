@@ -47,7 +47,7 @@ class PostCheck:
         """The one-line message of a failed check (the task's msg and the report entry's error)."""
         if self.outcome == REVERTED:
             return (f"{host} failed the post-change check and was reverted: {self.reason} The {len(self.restored)} "
-                    "values saved before the change were put back from the backup.")
+                    "values this run changed were put back as they were before it.")
         if self.outcome == LOST:
             return f"{host} failed the post-change check and is lost: {self.reason} Restore it from its console: " \
                    f"{self.restore_command}"
@@ -72,6 +72,13 @@ def console_restore_command(host: str, backup: str, offline: bool, backup_dir: s
         steps += (f". Then rebuild its folder's record and remediation bundle from the backup with "
                   f"ansible-playbook tlsready.windows.restore {limit}")
     return steps
+
+
+def uninstall_command(kbs: t.Sequence[str]) -> str:
+    """The console steps that remove the updates a run installed (tlsready never uninstalls them)."""
+    steps = " && ".join(f"wusa /uninstall /kb:{kb.upper().removeprefix('KB')} /quiet /norestart" for kb in kbs)
+    return (f"in an elevated Command Prompt on its console, if the updates are the cause, run: {steps} && shutdown /r /t 0"
+            "; for an offline folder, do not deploy its remediation bundle")
 
 
 def _file_safe(host: str) -> str:

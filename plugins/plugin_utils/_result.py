@@ -13,7 +13,7 @@ import dataclasses
 import typing as t
 
 from ._apply import APPLIED
-from ._canary import PostCheck
+from ._canary import REVERTED, PostCheck
 from ._evaluate import Evaluation
 from ._probe import ProbeRun
 from ._report import status_fact
@@ -74,8 +74,9 @@ class HostResult:
 
     def waiting_values(self) -> frozenset[tuple[str, str]]:
         """The values this run wrote that wait for a restart: all it wrote, unless the host restarted since
-        or the post-check put the previous values back (nothing this run wrote is left to take effect)."""
-        if self.rebooted or (self.post_check is not None and self.post_check.failed):
+        or the post-check put the previous values back (nothing this run wrote is left to take effect;
+        a lost host may still hold them)."""
+        if self.rebooted or (self.post_check is not None and self.post_check.outcome == REVERTED):
             return frozenset()
         return written_values(self.changes, APPLIED)
 

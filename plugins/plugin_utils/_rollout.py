@@ -20,6 +20,8 @@ from ._errors import InputError
 # Report statuses that count against the threshold: the change went wrong on the host. A host
 # unreachable before any change, or still noncompliant (an old .NET), says nothing about the change.
 ROLLOUT_FAILURES = ("failed", "reverted", "lost")
+# A host that failed before this run changed anything (not counted).
+UNCHANGED_FAILURE = "failed_before_change"
 _NAMED = 5
 
 

@@ -78,7 +78,7 @@ def test_offline_host_unreachable_after_the_change_is_lost_with_the_console_comm
     check = result["post_check"]
     assert result["failed"] and check["outcome"] == "lost", result
     assert check["restored"] == []
-    assert "Restoring the backup failed" in check["reason"]
+    assert "Restoring the values failed" in check["reason"]
     command = check["restore_command"]
     assert f"copy {backup} from the controller to C:\\Windows\\Temp\\tlsready-restore-pc-0042.reg on pc-0042" in command
     assert 'reg import "C:\\Windows\\Temp\\tlsready-restore-pc-0042.reg" && shutdown /r /t 0' in command
@@ -220,3 +220,23 @@ def test_a_host_without_change_is_not_checked(tmp_path: t.Any) -> None:
     result, connection = canary_run(tmp_path, calls)
     assert [c[0] for c in calls.calls] == [READ] and "post_check" not in result
     connection.reset.assert_not_called()
+
+
+def test_a_revert_puts_back_only_this_runs_changes_as_this_run_read_them(tmp_path: t.Any) -> None:
+    plan = planned()
+    first, *rest = plan["changes"]
+    assert rest, "the replayed host needs two changes or more"
+    # An earlier run changed the first value (the backup file keeps what it was before that run);
+    # this run reads it as that run left it and changes the others.
+    earlier = {"changes": [first]}
+    calls = ModuleCalls(load_read_result(), written(earlier), applied_read(earlier))
+    canary_run(tmp_path, calls, post_check=False)
+    now = applied_read(earlier)
+    calls = ModuleCalls(now, written({"changes": rest}), AnsibleConnectionFailure("ntlm: SSLError"),
+                        {"changed": True, "values": [{"result": "changed"}] * len(rest)})
+    result, _connection = canary_run(tmp_path, calls)
+    assert result["post_check"]["outcome"] == "reverted", result
+    restore = calls.calls[3][1]["values"]
+    assert [(v["path"], v["name"]) for v in restore] == [(c["path"], c["name"]) for c in rest]
+    assert (first["path"], first["name"]) not in [(v["path"], v["name"]) for v in restore]
+    assert "values this run changed were put back as they were before it" in result["msg"]

@@ -53,3 +53,12 @@ def test_passed_hosts_and_the_threshold() -> None:
 def test_a_bad_threshold_fails_naming_it() -> None:
     result = decide({}, ["a"], max_fail_percentage="lots")
     assert result["failed"] and "max_fail_percentage" in result["msg"]
+
+
+def test_a_host_that_failed_before_any_change_does_not_stop_the_rollout() -> None:
+    blocked = {"failed": True, "changed": False, "msg": "Nothing was changed on a: a safety guard stopped it"}
+    hostvars = {"a": {"tlsready_wave": {"wave": 1, "start": True}, "tls12_result": blocked}}
+    assert decide(hostvars, ["b"])["start"] is True
+    # The same failure after this run changed something counts.
+    hostvars["a"]["tls12_result"] = {**blocked, "changed": True}
+    assert decide(hostvars, ["b"])["start"] is False
