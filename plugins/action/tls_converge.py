@@ -257,6 +257,12 @@ class ActionModule(RestoreMixin):
             probed, reason, host.probe = self._probe_problem(endpoints, args, task_vars)
         if reason is None:
             host.post_check = PostCheck(PASSED, probed=probed)
+            if host.restart_pending:
+                # Schannel and WinHTTP read the values at start: the check saw the host as it was.
+                host.warnings.append(
+                    "The post-change check ran before the restart these changes need (reboot is false), so it could "
+                    "not see their effect on Schannel and WinHTTP: restart the host and converge it again (or set "
+                    "tlsready_reboot) before trusting the next wave.")
             return
         check = PostCheck(REVERTED, reason, probed=probed)
         name = str(task_vars.get("inventory_hostname") or host.state.hostname)

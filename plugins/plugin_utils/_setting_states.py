@@ -109,7 +109,8 @@ def setting_states(state: HostState, evaluation: Evaluation, probe: ProbeRun | N
         for state_id, label, locations, view in groups:
             owned = [f for f in wrong if _owns(state_id, f, setting)]
             written = any((normalize_key(loc.path), loc.name.lower()) in waiting for loc in locations)
-            stack = OBSERVED_BY.get(setting.id) if view == observed_view else None
+            # Schannel's protocol keys have one view: a 32-bit probe observes them as a 64-bit one does.
+            stack = OBSERVED_BY.get(setting.id) if view == observed_view or setting.kind == "protocol" else None
             effective, detail = _effective(probe, stack, label)
             states.append(SettingState(
                 state_id, setting.id, label, "; ".join(_registry(setting, loc, state.get(loc.path, loc.name))

@@ -240,3 +240,12 @@ def test_a_revert_puts_back_only_this_runs_changes_as_this_run_read_them(tmp_pat
     assert [(v["path"], v["name"]) for v in restore] == [(c["path"], c["name"]) for c in rest]
     assert (first["path"], first["name"]) not in [(v["path"], v["name"]) for v in restore]
     assert "values this run changed were put back as they were before it" in result["msg"]
+
+
+def test_a_check_that_ran_before_the_restart_the_change_needs_says_so(tmp_path: t.Any) -> None:
+    plan = planned()
+    assert any(c["reboot"] for c in plan["changes"]), "the replayed host needs a change that needs a restart"
+    calls = ModuleCalls(load_read_result(), written(plan), applied_read(plan))
+    result, _connection = canary_run(tmp_path, calls)
+    assert result["post_check"]["outcome"] == "passed" and result["reboot_required"]
+    assert any("ran before the restart these changes need" in w for w in result["warnings"])

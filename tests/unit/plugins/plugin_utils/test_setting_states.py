@@ -228,6 +228,10 @@ def test_a_32_bit_probing_process_observes_the_32_bit_view() -> None:
     # On 32-bit Windows there is one view, the one a 32-bit process reads.
     states = states_of(compliant_win10("x86"), run)
     assert states["winhttp.default_secure_protocols"].effective == "fails"
+    # Schannel's protocol keys have one view: the 32-bit process observes them too.
+    states = states_of(compliant_win10(), run)
+    assert states["schannel.tls1_2.client"].observed_by == "schannel"
+    assert states["schannel.tls1_2.client"].effective != "not_probed"
 
 
 def test_not_probed_says_why() -> None:
