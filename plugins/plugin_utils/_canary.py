@@ -64,14 +64,16 @@ def console_restore_command(host: str, backup: str, offline: bool, backup_dir: s
     the controller, so it is copied to the host first. ``reg import`` needs an elevated prompt.
     """
     copy = ntpath.join("C:\\Windows\\Temp", f"tlsready-restore-{_file_safe(host)}.reg")
-    steps = (f"copy {backup} from the controller to {copy} on {host}, then in an elevated Command Prompt on its "
-             f"console run: reg import \"{copy}\" && shutdown /r /t 0")
-    if offline:
-        # Quoted for the controller's shell, where this part runs.
-        limit = f"-l {shlex.quote(host)}" + (f" -e tlsready_backup_dir={shlex.quote(backup_dir)}" if backup_dir else "")
-        steps += (f". Then rebuild its folder's record and remediation bundle from the backup with "
-                  f"ansible-playbook tlsready.windows.restore {limit}")
-    return steps
+    console = (f"copy {backup} from the controller to {copy} on {host}, then in an elevated Command Prompt on its "
+               f"console run: reg import \"{copy}\" && shutdown /r /t 0")
+    if not offline:
+        return console
+    # An offline host changes only when its bundle is deployed: the folder first; the machine only
+    # when a bundle already reached it. Quoted for the controller's shell, where the playbook runs.
+    limit = f"-l {shlex.quote(host)}" + (f" -e tlsready_backup_dir={shlex.quote(backup_dir)}" if backup_dir else "")
+    return (f"rebuild its folder's record and remediation bundle from the backup with ansible-playbook "
+            f"tlsready.windows.restore {limit}; only if its remediation bundle was already deployed on the machine, "
+            f"also {console}")
 
 
 def uninstall_command(kbs: t.Sequence[str]) -> str:

@@ -131,11 +131,11 @@ def test_a_host_unreachable_after_its_change_is_lost_with_its_console_restore_co
     assert lost["status"] == "lost" and lost["post_check"]["outcome"] == "lost"
     command = lost["post_check"]["restore_command"]
     assert command == (
-        f"copy {out}/backups/win2016.reg from the controller to C:\\Windows\\Temp\\tlsready-restore-win2016.reg on "
-        "win2016, then in an elevated Command Prompt on its console run: "
-        "reg import \"C:\\Windows\\Temp\\tlsready-restore-win2016.reg\" && shutdown /r /t 0. Then rebuild its "
-        "folder's record and remediation bundle from the backup with ansible-playbook tlsready.windows.restore "
-        f"-l win2016 -e tlsready_backup_dir={out}/backups")
+        "rebuild its folder's record and remediation bundle from the backup with ansible-playbook "
+        f"tlsready.windows.restore -l win2016 -e tlsready_backup_dir={out}/backups; only if its remediation bundle "
+        f"was already deployed on the machine, also copy {out}/backups/win2016.reg from the controller to "
+        "C:\\Windows\\Temp\\tlsready-restore-win2016.reg on win2016, then in an elevated Command Prompt on its "
+        "console run: reg import \"C:\\Windows\\Temp\\tlsready-restore-win2016.reg\" && shutdown /r /t 0")
     assert os.path.isfile(f"{out}/backups/win2016.reg")
     assert "after_change: unreachable" in lost["post_check"]["reason"] and command in lost["error"]
     # win2019 comes after win2016 in the inventory: its wave did not start.
