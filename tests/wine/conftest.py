@@ -24,6 +24,16 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
+LAB = ROOT / "lab" / "hosts"
+# The test files import tlsready's plugin_utils: from the installed collection (make build), as
+# tests/lab uses it, or the checkout's own ansible_collections/ tree when run from a sanity copy.
+for _path in (os.environ.get("TLSREADY_TEST_COLLECTIONS", str(ROOT / "build" / "collections")),
+              str(ROOT.parent.parent.parent)):
+    if os.path.isdir(os.path.join(_path, "ansible_collections", "tlsready", "windows")):
+        sys.path.insert(0, _path)
+        break
+
 # Debian's wine64 package puts its loader here and nothing on PATH (the `wine` wrapper
 # package is not needed for 64-bit programs).
 _LOADER_CANDIDATES = ("/usr/lib/wine/wine64", "wine64", "wine")

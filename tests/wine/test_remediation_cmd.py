@@ -14,29 +14,24 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import Wine, windows_path
+from conftest import LAB, Wine, windows_path
 
-# The collection as `make build` installed it (make wine-tests depends on build).
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "build" / "collections"))
-
-from ansible_collections.tlsready.windows.plugins.plugin_utils import _sources as src  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import (  # noqa: E402
+from ansible_collections.tlsready.windows.plugins.plugin_utils import _sources as src
+from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import (
     EXIT_IMPORT_FAILED,
     EXIT_REG_MISSING,
     EXIT_UPDATE_FAILED,
     commit_offline,
     render_cmd,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue  # noqa: E402
+from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue
 
 WIN7 = RELEASES_BY_ID["win7sp1"]
-LAB = Path(__file__).resolve().parents[2] / "lab" / "hosts"
 TLS12_CLIENT = src.SCHANNEL + r"\Protocols\TLS 1.2\Client"
 VALUES = [(TLS12_CLIENT, "Enabled", RegValue("dword", 1)), (TLS12_CLIENT, "DisabledByDefault", RegValue("dword", 0))]
 

@@ -20,30 +20,18 @@ The folder must then audit exactly like the lab host.
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import types
 import typing as t
 from pathlib import Path
 
-from conftest import Wine, windows_path
+from conftest import LAB, ROOT, Wine, windows_path
 
-ROOT = Path(__file__).resolve().parents[2]
-LAB = ROOT / "lab" / "hosts"
-# The installed collection (make build), as tests/lab uses it; or the checkout's own
-# ansible_collections/ tree when the tests run from a sanity copy.
-for _path in (os.environ.get("TLSREADY_TEST_COLLECTIONS", str(ROOT / "build" / "collections")),
-              str(ROOT.parent.parent.parent)):
-    if os.path.isdir(os.path.join(_path, "ansible_collections", "tlsready", "windows")):
-        sys.path.insert(0, _path)
-        break
-
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import load_offline_folder  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._osidentity import IDENTITY_VALUES  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._regfile import render_reg  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue  # noqa: E402
+from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import load_offline_folder
+from ansible_collections.tlsready.windows.plugins.plugin_utils._osidentity import IDENTITY_VALUES
+from ansible_collections.tlsready.windows.plugins.plugin_utils._regfile import render_reg
+from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue
 
 HOST = "win7-patched"
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Wine
+from conftest import LAB, Wine
 
-LAB = Path(__file__).resolve().parents[2] / "lab" / "hosts"
 SCHANNEL = r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"
 
 

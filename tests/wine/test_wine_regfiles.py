@@ -16,31 +16,21 @@ recorded in ``tlsready-applied-hotfixes.txt``.
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import types
 import typing as t
 from pathlib import Path
 
 import pytest
 
-from conftest import Wine, windows_path
+from conftest import LAB, Wine, windows_path
 
-ROOT = Path(__file__).resolve().parents[2]
-LAB = ROOT / "lab" / "hosts"
-for _path in (os.environ.get("TLSREADY_TEST_COLLECTIONS", str(ROOT / "build" / "collections")),
-              str(ROOT.parent.parent.parent)):
-    if os.path.isdir(os.path.join(_path, "ansible_collections", "tlsready", "windows")):
-        sys.path.insert(0, _path)
-        break
-
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import reg_value  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import save_backup  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import commit_offline, write_bundle  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import (  # noqa: E402
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import reg_value
+from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import save_backup
+from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import commit_offline, write_bundle
+from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import (
     load_offline_folder, record_applied)
 
 # One host per family, and the 32-bit one (no Wow6432Node keys).
