@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: tls_converge
 short_description: Converge a Windows host to a TLS 1.2 profile in one task and verify it
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Reads the host once (one M(tlsready.windows.win_tls_read) call, or its offline folder), judges it once against
     O(profile), stops before any change when a safety guard blocks the plan or a fact could not be read, saves the
@@ -90,25 +90,25 @@ options:
       - Needs O(backup_dir) or O(backup). Updates installed by the run are not uninstalled.
     type: bool
     default: false
-    version_added: 1.1.0
+    version_added: 1.0.0
   post_check_probe:
     description:
       - Make the handshake probe part of O(post_check). The check fails when the probe reports a TLS failure
         (C(probe.<stack>.failed)); an endpoint that cannot be reached at all (no network) does not fail it.
     type: bool
     default: false
-    version_added: 1.1.0
+    version_added: 1.0.0
   probe_endpoints:
     description: The endpoints of the probe (C(host:port)); empty for the Microsoft 365 endpoints of M(tlsready.windows.tls_probe).
     type: list
     elements: str
     default: []
-    version_added: 1.1.0
+    version_added: 1.0.0
   probe_timeout:
     description: Seconds each probe connection may take.
     type: int
     default: 10
-    version_added: 1.1.0
+    version_added: 1.0.0
 attributes:
   check_mode:
     support: full
@@ -212,7 +212,7 @@ post_check:
   description: The canary post-check (O(post_check)).
   returned: when O(post_check) is true and the host was changed
   type: dict
-  version_added: 1.1.0
+  version_added: 1.0.0
   contains:
     outcome:
       description: V(passed), V(reverted) (failed, restored from the backup) or V(lost) (failed, not reachable to restore).

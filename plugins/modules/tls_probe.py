@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: tls_probe
 short_description: Prove from a Windows host that TLS 1.2 works through WinHTTP, .NET Framework and Schannel
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - From the host itself, tries a TLS connection to each endpoint through each stack the way its ordinary
     clients connect - WinHTTP with the system's default protocols, .NET Framework 4.x with the process's

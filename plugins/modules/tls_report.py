@@ -61,7 +61,7 @@ options:
       - Empty for a report without waves.
     type: str
     default: ""
-    version_added: 1.1.0
+    version_added: 1.0.0
   hosts:
     description:
       - The hosts to report on. Defaults to the play's hosts (C(ansible_play_hosts_all)).

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: tls_rollout
 short_description: Decide whether the next wave of a canary converge starts
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - The brake of the canary rollout of C(playbooks/converge.yml) (docs/canary-rollout.md). Run once per wave
     (a play with C(serial)), before the converge task, with C(run_once=true); the converge task then runs
@@ -21,6 +21,7 @@ description:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - tlsready.windows.action_attributes
 options:
   max_fail_percentage:
     description:
@@ -37,12 +38,6 @@ options:
     type: str
     default: tlsready_wave
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: It decides in check mode too; it changes nothing.

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: win_tls_probe
 short_description: Try a TLS connection from a Windows host through WinHTTP, .NET Framework and Schannel
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - From the host itself, connects once to each endpoint through each stack the way that stack's ordinary
     clients do, and returns what happened - success with the HTTP status (and for Schannel the negotiated

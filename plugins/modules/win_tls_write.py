@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: win_tls_write
 short_description: Write or delete a list of HKLM registry values in one call, in the 64-bit view
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Writes each value of O(values) in order, in the 64-bit registry view (C(Wow6432Node) keys are named explicitly),
     creating missing keys, and stops at the first failure. A value already right is not written.
