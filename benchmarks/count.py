@@ -30,8 +30,11 @@ import yaml
 from ansible.playbook.task import Task
 
 from ansible_collections.tlsready.windows.plugins.action import tls_converge, tls_facts
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES
-from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import SETTINGS_BY_ID, profile_requirements
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.settings import (
+    profile_requirements,
+    SETTINGS_BY_ID,
+)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

@@ -27,7 +27,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "build", "collections"))
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, write_reports  # noqa: E402
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report  # noqa: E402
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.write import write_reports  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--dump-dom"]

@@ -28,7 +28,7 @@ rem  "succeeds" and writes nothing (or no header) counts as failed.
 rem  Copy the folder to the controller and point tlsready_offline_path at it.
 rem
 rem  The keys and files below are the lists in
-rem  plugins/plugin_utils/_sources.py (READ_KEYS, READ_FILES); the unit test
+rem  plugins/plugin_utils/_sources/keys.py (READ_KEYS, READ_FILES); the unit test
 rem  tests/unit/test_collect_cmd.py fails when the two drift apart.
 rem  Copyright (c) tlsready.windows contributors
 rem  GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)

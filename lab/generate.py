@@ -23,7 +23,7 @@ Usage::
                                                 # 10,000 hosts cycled from the lab, <name>-00001 ...
 
 The ``.reg`` files are written by the collection's own renderer
-(``plugins/plugin_utils/_regfile.render_reg``). When ``ansible_collections.tlsready.windows``
+(``plugins/plugin_utils/_sources/regfile.render_reg``). When ``ansible_collections.tlsready.windows``
 is not importable (no ``PYTHONPATH``/collections path pointing at this checkout), the script
 links this repository as ``ansible_collections/tlsready/windows`` in a temporary folder and
 imports it from there, so a plain ``python lab/generate.py`` works from a checkout.
@@ -46,7 +46,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAB = os.path.join(REPO, "lab")
 
 # ---------------------------------------------------------------------------- registry keys
-# The keys of plugins/plugin_utils/_sources.READ_KEYS and the file collect.cmd exports each
+# The keys of plugins/plugin_utils/_sources/keys.READ_KEYS and the file collect.cmd exports each
 # one to (tests/unit/test_collect_cmd.py keeps this table, collect.cmd and READ_KEYS in step).
 SCHANNEL = r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"
 WINHTTP = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\WinHttp"
@@ -91,7 +91,7 @@ EXPORTS: tuple[Export, ...] = (
     Export(WSUS_SETUP, "wsus-setup.reg"),
 )
 
-# The files collect.cmd reads the version of (plugins/plugin_utils/_sources.READ_FILES), expanded.
+# The files collect.cmd reads the version of (plugins/plugin_utils/_sources/keys.READ_FILES), expanded.
 FILES: tuple[str, ...] = (
     r"C:\Windows\System32\winhttp.dll",
     r"C:\Windows\System32\webio.dll",
@@ -786,7 +786,7 @@ def canary_hosts() -> list[Host]:
 
 
 def render_simulate(host: Host) -> bytes:
-    """The host's simulate.yml (plugins/plugin_utils/_simulate.py reads it)."""
+    """The host's simulate.yml (plugins/plugin_utils/_rollout/simulate.py reads it)."""
     return (f"# Lab simulation (docs/canary-rollout.md): what happens to {host.name} once tlsready changed it.\n"
             f"after_change: {host.after_change}\n").encode("ascii")
 # ---------------------------------------------------------------------------- end of hosts: canary rollout
@@ -1184,7 +1184,7 @@ def render_localised_list(host: Host, hostname: str) -> bytes:
     return _encode(host, "\r\n".join(out) + "\r\n")
 
 
-# What collect.cmd queries into osidentity.txt (plugins/plugin_utils/_osidentity.IDENTITY_VALUES).
+# What collect.cmd queries into osidentity.txt (plugins/plugin_utils/_sources/osidentity.IDENTITY_VALUES).
 _IDENTITY_KEYS = (
     (r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\ComputerName\ComputerName", "ComputerName", "REG_SZ"),
     (r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "ProductName", "REG_SZ"),
@@ -1280,7 +1280,7 @@ def load_renderer() -> tuple[t.Callable[..., bytes], t.Callable[[str, t.Any], t.
     """
     package = "ansible_collections.tlsready.windows.plugins.plugin_utils"
     try:
-        regfile = importlib.import_module(package + "._regfile")
+        regfile = importlib.import_module(package + "._sources.regfile")
     except ImportError:
         temp = tempfile.mkdtemp(prefix="tlsready-lab-")
         atexit.register(shutil.rmtree, temp, True)
@@ -1288,8 +1288,8 @@ def load_renderer() -> tuple[t.Callable[..., bytes], t.Callable[[str, t.Any], t.
         os.symlink(REPO, os.path.join(temp, "ansible_collections", "tlsready", "windows"))
         sys.path.insert(0, temp)
         importlib.invalidate_caches()
-        regfile = importlib.import_module(package + "._regfile")
-    state = importlib.import_module(package + "._state")
+        regfile = importlib.import_module(package + "._sources.regfile")
+    state = importlib.import_module(package + "._sources.state")
     return regfile.render_reg, state.RegValue
 
 
@@ -1302,7 +1302,7 @@ _PRODUCT_TYPES = (("domain controller", "LanmanNt"), ("workstation", "WinNT"), (
 
 def _read_keys() -> tuple[t.Any, ...]:
     load_renderer()  # makes the collection importable
-    return importlib.import_module("ansible_collections.tlsready.windows.plugins.plugin_utils._sources").READ_KEYS
+    return importlib.import_module("ansible_collections.tlsready.windows.plugins.plugin_utils._sources.keys").READ_KEYS
 
 
 def _live_value(kind: str, data: t.Any) -> t.Any:
@@ -1357,7 +1357,7 @@ def render_live_read(host: Host) -> dict[str, t.Any]:
 
 def _read_files() -> tuple[str, ...]:
     load_renderer()
-    return importlib.import_module("ansible_collections.tlsready.windows.plugins.plugin_utils._sources").READ_FILES
+    return importlib.import_module("ansible_collections.tlsready.windows.plugins.plugin_utils._sources.keys").READ_FILES
 
 
 def write_live_reads(out: str) -> list[str]:

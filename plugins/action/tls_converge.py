@@ -8,46 +8,56 @@ import typing as t
 
 from ansible.errors import AnsibleConnectionFailure
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._action import POLICY_SPEC, unreadable_message
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import POLICY_SPEC, unreadable_message
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import (
     APPLIED,
-    WOULD_CHANGE,
-    WRITE_MODULE,
     change_diff,
     change_result,
     outcomes_from_write,
     reg_value,
+    WOULD_CHANGE,
+    WRITE_MODULE,
     write_module_args,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import BackupEntry, backup_file, check_backup_path, save_backup
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, commit_offline
-from ansible_collections.tlsready.windows.plugins.plugin_utils._canary import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import (
+    backup_file,
+    BackupEntry,
+    check_backup_path,
+    save_backup,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import check_msu_source, commit_offline
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.canary import (
+    console_restore_command,
     LOST,
     PASSED,
-    REVERTED,
     PostCheck,
-    console_restore_command,
+    REVERTED,
     uninstall_command,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError, TlsReadyError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
-from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
-from ansible_collections.tlsready.windows.plugins.plugin_utils._live import blocking_problems
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes
-from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
-    STACKS,
-    ProbeRun,
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.findings import Change, Evaluation
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.hotfixes import HotfixVerdict
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.live import blocking_problems
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import read_recorded_hotfixes
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.probe import (
     probe_endpoints,
     probe_findings,
     probe_module_args,
+    ProbeRun,
     run_from_module_result,
+    STACKS,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._restore import RestoreMixin
-from ansible_collections.tlsready.windows.plugins.plugin_utils._result import HostResult
-from ansible_collections.tlsready.windows.plugins.plugin_utils._simulate import active_condition, failing_probe
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
-from ansible_collections.tlsready.windows.plugins.plugin_utils._updates import UPDATES, UpdateOutcome, install_msu, judge_windows_update
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.restore import RestoreMixin
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.result import HostResult
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.simulate import active_condition, failing_probe
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.updates import (
+    install_msu,
+    judge_windows_update,
+    UpdateOutcome,
+    UPDATES,
+)
 
 REBOOT = "ansible.windows.win_reboot"
 PROBE_MODULE = "tlsready.windows.win_tls_probe"

@@ -7,23 +7,23 @@ import typing as t
 
 from ansible.errors import AnsibleConnectionFailure
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import (
     POLICY_SPEC,
     STATE_SPEC,
     TlsActionBase,
     unreadable_message,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import check_msu_source, commit_offline
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import check_msu_source, commit_offline
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import HotfixVerdict
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import read_recorded_hotfixes
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
-from ansible_collections.tlsready.windows.plugins.plugin_utils._updates import (
-    UPDATES,
-    UpdateOutcome,
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.hotfixes import HotfixVerdict
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import read_recorded_hotfixes
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.updates import (
     install_msu,
     judge_windows_update,
+    UpdateOutcome,
+    UPDATES,
 )
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._action import LiveReadError, TlsActionBase
-from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
-    STACKS,
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import LiveReadError, TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.probe import (
     load_recorded,
     probe_endpoints,
     probe_findings,
     probe_module_args,
     run_from_module_result,
+    STACKS,
 )
 
 PROBE_MODULE = "tlsready.windows.win_tls_probe"

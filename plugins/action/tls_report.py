@@ -7,39 +7,25 @@ import datetime
 import os
 import typing as t
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.hostvars import recorded
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, check_formats, host_reason, host_result, write_reports
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report_drift import apply_drift
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report_merge import load_report, merge_reports, report_file
-from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout import WaveDecision, apply_rollout, decision_of, not_started_message
-from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import PROFILES
-
-
-def recorded(hostvars: t.Any, name: str, var: str) -> t.Any:
-    """Return what host ``name`` recorded in ``var``.
-
-    A registered M(tlsready.windows.tls_facts) result is taken as stored (``raw_get``): a module
-    result holds no template, and templating ``hostvars[name][var]`` walks the whole result,
-    the host's registry included, which at 1,000 hosts cost most of the report's time
-    (benchmarks/README.md). Anything else (a fact set with set_fact, an inventory variable)
-    goes through ``hostvars`` and its templating as before.
-    """
-    raw_get = getattr(hostvars, "raw_get", None)
-    if raw_get is not None:
-        variables = raw_get(name)
-        value = variables.get(var) if isinstance(variables, t.Mapping) else None
-        if isinstance(value, t.Mapping) and registered_facts(value):
-            return value
-    return (hostvars.get(name) or {}).get(var)
-
-
-def registered_facts(value: t.Mapping[str, t.Any]) -> bool:
-    """Whether ``value`` is a registered tls_facts result (read, unreachable or failed)."""
-    if "evaluation" in value and "state" in value:
-        return True
-    # A failed one has no evaluation but a message; a tls12_result fact marked failed has "compliant".
-    return "compliant" not in value and bool(value.get("unreachable") or value.get("failed")) and "msg" in value
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report, host_reason
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.status import host_result
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.write import check_formats, write_reports
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.drift import apply_drift
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.merge import (
+    load_report,
+    merge_reports,
+    report_file,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.waves import (
+    apply_rollout,
+    decision_of,
+    not_started_message,
+    WaveDecision,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.settings import PROFILES
 
 
 class ActionModule(TlsActionBase):

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import (
     backup_file,
     check_backup_path,
     load_backup,
     restore_diff,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._restore import RestoreMixin
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.restore import RestoreMixin
 
 
 class ActionModule(RestoreMixin):

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.tlsready.windows.plugins.action.tls_report import recorded
-from ansible_collections.tlsready.windows.plugins.plugin_utils._action import TlsActionBase
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import host_result, host_status
-from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout import (
-    UNCHANGED_FAILURE,
-    WaveHost,
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.hostvars import recorded
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.status import host_result, host_status
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.waves import (
     check_percentage,
     decide_wave,
     decision_of,
+    UNCHANGED_FAILURE,
+    WaveHost,
 )
 
 

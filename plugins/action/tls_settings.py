@@ -7,28 +7,32 @@ import typing as t
 
 from ansible.errors import AnsibleConnectionFailure
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._action import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import (
     POLICY_SPEC,
     STATE_SPEC,
     TlsActionBase,
     unreadable_message,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import (
     APPLIED,
-    FAILED,
-    WOULD_CHANGE,
-    WRITE_MODULE,
     change_diff,
     change_result,
+    FAILED,
     outcomes_from_write,
     reg_value,
+    WOULD_CHANGE,
+    WRITE_MODULE,
     write_module_args,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import backup_file, check_backup_path, save_backup
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import commit_offline
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import Release
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import (
+    backup_file,
+    check_backup_path,
+    save_backup,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import commit_offline
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import Release
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.findings import Change, Evaluation
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState
 
 
 class ActionModule(TlsActionBase):

@@ -23,11 +23,9 @@ from labkit import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, WITHOUT_CANARY, repor
 
 sys.path.insert(0, COLLECTIONS)
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._manifest import stale_files  # noqa: E402
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import (  # noqa: E402
-    RECORD_FILES,
-    load_offline_folder,
-)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.manifest import stale_files  # noqa: E402
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder  # noqa: E402
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.exports import RECORD_FILES  # noqa: E402
 
 # Seconds after the start: spread over a lab converge of the exported hosts (the first ones land
 # before or in the first workers, the later ones in the writes of later hosts or after the run).
@@ -84,7 +82,7 @@ def test_a_converge_killed_at_any_moment_is_repaired_by_the_next(lab: str, tmp_p
         if host not in NEVER_COMPLIANT:
             assert entry["status"] == "compliant", (host, entry["findings"])
     # Backups written by the killed runs are whole: each loads (end line, hash, managed values only).
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import load_backup  # noqa: E402
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import load_backup  # noqa: E402
 
     backups = os.path.join(out, "backups")
     for name in os.listdir(backups):

@@ -180,7 +180,7 @@ def fleet_copies(audited: str, copies: int) -> dict:
     entries under the copies' names (auditing 5,000 folders would take most of make test's time).
     """
     _import_built_collection()
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report  # pylint: disable=import-outside-toplevel
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report
     lab = document(audited)
     hosts = [h for h in lab["hosts"] if h["host"] != "pc-gone"]
     width = 5 if copies >= 10000 else 4
@@ -194,7 +194,7 @@ def fleet_copies(audited: str, copies: int) -> dict:
 
 def test_a_5000_host_report_html_is_at_most_4_mb_and_opens_with_the_fleet_view(audited: str, tmp_path: os.PathLike[str]) -> None:
     _import_built_collection()
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._report import write_reports  # pylint: disable=import-outside-toplevel
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._report.write import write_reports
     fleet = fleet_copies(audited, 5000)
     out = os.path.join(str(tmp_path), "fleet")
     write_reports(fleet, out, ["html"])

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import load_offline_folder
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import READ_FILES, READ_KEYS
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.keys import READ_FILES, READ_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 COLLECT_CMD = ROOT / "files" / "collect.cmd"
@@ -128,7 +128,7 @@ def test_collect_cmd_runs_the_documented_commands(cmd_text: str) -> None:
 
 
 def test_collect_cmd_queries_every_identity_value(cmd_lines: list[str]) -> None:
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._osidentity import IDENTITY_VALUES
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.osidentity import IDENTITY_VALUES
 
     pattern = re.compile(r'^call :identity "(?P<key>[^"]+)" (?P<name>\S+)$')
     queried = [(m["key"], m["name"]) for m in (pattern.match(line) for line in cmd_lines) if m]

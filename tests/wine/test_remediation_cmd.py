@@ -20,16 +20,16 @@ import pytest
 
 from conftest import LAB, Wine, windows_path
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils import _sources as src
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import (
+    commit_offline,
     EXIT_IMPORT_FAILED,
     EXIT_REG_MISSING,
     EXIT_UPDATE_FAILED,
-    commit_offline,
     render_cmd,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import RegValue
 
 WIN7 = RELEASES_BY_ID["win7sp1"]
 TLS12_CLIENT = src.SCHANNEL + r"\Protocols\TLS 1.2\Client"

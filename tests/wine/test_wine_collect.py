@@ -27,11 +27,11 @@ from pathlib import Path
 
 from conftest import LAB, ROOT, Wine, windows_path
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import load_offline_folder
-from ansible_collections.tlsready.windows.plugins.plugin_utils._osidentity import IDENTITY_VALUES
-from ansible_collections.tlsready.windows.plugins.plugin_utils._regfile import render_reg
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.osidentity import IDENTITY_VALUES
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.regfile import render_reg
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import RegValue
 
 HOST = "win7-patched"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._live import read_module_args
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.live import read_module_args
 
 ROOT = Path(__file__).resolve().parents[3]
 HOSTS = sorted(p.name for p in (ROOT / "lab" / "hosts").iterdir())

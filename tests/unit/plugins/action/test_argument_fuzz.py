@@ -38,8 +38,8 @@ from ansible_collections.tlsready.windows.plugins.action import (
     tls_restore,
     tls_settings,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._guards import GUARDS
-from ansible_collections.tlsready.windows.plugins.plugin_utils._settings import PROFILES, SETTINGS_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.guards import GUARDS
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.settings import PROFILES, SETTINGS_BY_ID
 
 from .test_tls_actions import FIXTURES, action, live_connection, load_read_result, offline_connection
 

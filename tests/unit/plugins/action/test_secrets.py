@@ -17,7 +17,7 @@ import typing as t
 import pytest
 
 from ansible_collections.tlsready.windows.plugins.action import tls_hotfix
-from ansible_collections.tlsready.windows.plugins.plugin_utils._secrets import MASK, Redactor, describe
+from ansible_collections.tlsready.windows.plugins.plugin_utils._secrets import describe, MASK, Redactor
 
 from .test_tls_actions import ModuleCalls, action, live_connection, load_read_result, offline_connection
 

@@ -13,7 +13,7 @@ from unittest.mock import MagicMock
 from ansible.errors import AnsibleConnectionFailure
 
 from ansible_collections.tlsready.windows.plugins.action import tls_converge, tls_facts
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import host_result, host_status
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.status import host_result, host_status
 
 from .test_tls_actions import ModuleCalls, action, listing, live_connection, load_read_result, offline_connection
 from .test_tls_actions import win7_folder  # noqa: F401  # pylint: disable=unused-import
@@ -256,9 +256,9 @@ def test_offline_check_mode_changes_no_file(win7_folder: str, tmp_path: t.Any) -
 
 def test_restore_puts_back_absent_and_empty_multi_string_values_in_one_call(tmp_path: t.Any) -> None:
     from ansible_collections.tlsready.windows.plugins.action import tls_restore
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import restore_write_args
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import BackupEntry
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import restore_write_args
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import BackupEntry
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import RegValue
 
     key = r"HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"
     entries = [BackupEntry(key, "SchUseStrongCrypto", None), BackupEntry(key, "Empty", RegValue("multi_sz", ()))]

@@ -16,7 +16,7 @@ from unittest.mock import MagicMock
 from ansible.errors import AnsibleConnectionFailure
 
 from ansible_collections.tlsready.windows.plugins.action import tls_converge, tls_facts, tls_restore
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import host_result, host_status
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.status import host_result, host_status
 
 from .test_tls_actions import ModuleCalls, action, listing, live_connection, load_read_result, offline_connection
 from .test_tls_actions import win7_folder  # noqa: F401  # pylint: disable=unused-import

@@ -19,11 +19,11 @@ import pytest
 import yaml
 
 from ansible_collections.tlsready.windows.plugins.modules import win_tls_probe
-from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
-    SOCKET_STATUSES,
-    STACKS,
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.probe import (
     Endpoint,
     probe_module_args,
+    SOCKET_STATUSES,
+    STACKS,
 )
 
 from .test_win_tls_read_source import PS3_UNSAFE, documented, powershell_hashtable

@@ -21,8 +21,11 @@ import pytest
 import yaml
 
 from ansible_collections.tlsready.windows.plugins.modules import win_tls_read
-from ansible_collections.tlsready.windows.plugins.plugin_utils._live import read_module_args, state_from_read_result
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import REG_TYPES
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.live import (
+    read_module_args,
+    state_from_read_result,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import REG_TYPES
 
 ROOT = Path(__file__).resolve().parents[4]
 SCRIPT = (ROOT / "plugins" / "modules" / "win_tls_read.ps1").read_text(encoding="utf-8")
@@ -189,7 +192,7 @@ def test_the_update_list_has_a_wmi_timeout() -> None:
 
 
 def test_value_problems_are_understood_by_the_controller() -> None:
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._live import value_problem
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.live import value_problem
 
     for suffix in ("unknown value kind Unknown, not read", "REG_DWORD of unusual size", "REG_QWORD of unusual size"):
         assert suffix in SCRIPT.replace("$kind", "Unknown")

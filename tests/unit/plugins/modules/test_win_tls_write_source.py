@@ -10,9 +10,9 @@ from pathlib import Path
 import yaml
 
 from ansible_collections.tlsready.windows.plugins.modules import win_tls_write
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import WRITE_MODULE, write_module_args
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import REG_TYPES
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import WRITE_MODULE, write_module_args
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.findings import Change
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import REG_TYPES
 
 ROOT = Path(__file__).resolve().parents[4]
 SCRIPT = (ROOT / "plugins" / "modules" / "win_tls_write.ps1").read_text(encoding="utf-8")

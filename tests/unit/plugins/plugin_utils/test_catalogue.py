@@ -9,18 +9,18 @@ import re
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import (
+    build_catalogue,
     DATA_FILE,
+    identify_release,
+    Release,
     RELEASES,
     RELEASES_BY_ID,
-    Release,
     UnknownRelease,
-    build_catalogue,
-    identify_release,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState
 
 REFERENCE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "docs", "reference", "tls-facts.md")
 
@@ -248,7 +248,7 @@ def test_hotfix_file_table_in_docs_matches_the_catalogue() -> None:
     """docs/hotfix-files.md lists exactly the .msu names tls_hotfix looks for."""
     from pathlib import Path
 
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._hotfixes import hotfixes_for
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.hotfixes import hotfixes_for
 
     doc = (Path(__file__).resolve().parents[4] / "docs" / "hotfix-files.md").read_text(encoding="utf-8")
     rows = [line for line in doc.splitlines() if line.startswith("| ") and ".msu" in line]

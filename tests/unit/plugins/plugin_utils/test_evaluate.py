@@ -9,19 +9,24 @@ import typing as t
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils import _sources as src
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES, RELEASES_BY_ID, Release
-from ansible_collections.tlsready.windows.plugins.plugin_utils._dotnet import version_name
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import (
+    Release,
+    RELEASES,
+    RELEASES_BY_ID,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.dotnet import version_name
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._guards import GUARDS
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import Change, Evaluation, evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.guards import GUARDS
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.findings import Change, Evaluation
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.group_policy import (
     CIPHER_SUITE_ORDER,
     OVERRIDES,
-    WININET_ENCRYPTION,
     policy_setting,
+    WININET_ENCRYPTION,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState, RegValue
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 
 # Reference table 1b: updates each NT family needs for TLS 1.2 on a host without .NET 3.5 (Windows 10 and
 # later: none [S27]). KB4467770 (2008 SP2) is unconfirmed (3c): reported as a warning, never required.

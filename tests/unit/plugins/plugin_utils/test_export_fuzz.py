@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._regfile import parse_reg, render_reg
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue
-from ansible_collections.tlsready.windows.plugins.plugin_utils._systeminfo import parse_systeminfo
-from ansible_collections.tlsready.windows.plugins.plugin_utils._wmic import parse_file_versions
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.regfile import parse_reg, render_reg
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import RegValue
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.systeminfo import parse_systeminfo
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.wmic import parse_file_versions
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "exports")
 # Fixed examples (derandomize, no example database) so that CI runs the same 3 x 700 + 300 every time.

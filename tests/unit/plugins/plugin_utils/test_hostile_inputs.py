@@ -17,29 +17,29 @@ import typing as t
 import pytest
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils import _safefile
-from ansible_collections.tlsready.windows.plugins.plugin_utils import _sources as src
-from ansible_collections.tlsready.windows.plugins.plugin_utils._backup import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import (
     backup_file,
     load_backup,
     render_backup,
     save_backup,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import (
     check_msu_source,
     commit_offline,
     render_cmd,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._manifest import MANIFEST, stale_files
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.manifest import MANIFEST, stale_files
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.exports import (
     OFFLINE_APPLIED_HOTFIXES,
     OFFLINE_APPLIED_REG,
     RECORD_FILES,
-    load_offline_folder,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState, RegValue
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "exports")
 WIN7 = RELEASES_BY_ID["win7sp1"]

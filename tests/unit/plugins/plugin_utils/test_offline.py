@@ -9,17 +9,16 @@ import shutil
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._bundle import write_bundle
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import write_bundle
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder, record_applied
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.exports import (
     OFFLINE_APPLIED_HOTFIXES,
     OFFLINE_APPLIED_REG,
-    load_offline_folder,
-    record_applied,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._regfile import parse_reg
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import RegValue
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.regfile import parse_reg
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import RegValue
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "exports")
 SCHANNEL = r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"

@@ -18,19 +18,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import ERROR, WARNING, Finding
-from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.findings import ERROR, Finding, WARNING
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.probe import (
     _FIELDS,
     DEFAULT_ENDPOINTS,
-    NOT_PROBED_OFFLINE,
     Endpoint,
-    ProbeResult,
-    ProbeRun,
     load_recorded,
+    NOT_PROBED_OFFLINE,
     parse_endpoint,
     probe_endpoints,
     probe_findings,
     probe_module_args,
+    ProbeResult,
+    ProbeRun,
     run_from_module_result,
     run_from_task_result,
 )

@@ -9,14 +9,14 @@ import os
 import pytest
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._regfile import (
-    RegOperation,
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.regfile import (
     apply_operations,
     full_key_path,
     parse_reg,
+    RegOperation,
     render_reg,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState, RegValue
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "exports")
 SCHANNEL = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"
@@ -366,7 +366,7 @@ class TestApply:
 
 def test_a_long_malformed_line_shows_its_end_where_the_fault_is() -> None:
     from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._regfile import parse_reg
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.regfile import parse_reg
 
     key = r"[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client"
     data = ("Windows Registry Editor Version 5.00\r\n\r\n" + key + "\r\n").encode("utf-8")

@@ -13,14 +13,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import (
-    build_report,
-    host_result,
-    render_csv,
-    render_html,
-    render_junit,
-    write_reports,
-)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.html import render_html
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.render import render_csv, render_junit
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.status import host_result
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.write import write_reports
 
 WIN7 = {"name": "Windows 7 SP1", "build": "6.1.7601", "architecture": "x64", "supported": True, "id": "win7sp1"}
 FINDING = {"id": "hotfix.KB3140245.missing", "severity": "error", "message": "KB3140245 is missing",
@@ -137,11 +134,11 @@ def test_a_set_fact_result_is_taken_as_it_is() -> None:
 
 def test_group_policy_comes_from_the_finding_field_into_every_format() -> None:
     """The evaluator's ``group_policy`` field marks a finding; its message text does not."""
-    from ansible_collections.tlsready.windows.plugins.plugin_utils import _sources as src  # pylint: disable=import-outside-toplevel
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID  # pylint: disable=import-outside-toplevel
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate  # pylint: disable=import-outside-toplevel
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._policy import WININET_ENCRYPTION  # pylint: disable=import-outside-toplevel
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState, RegValue  # pylint: disable=import-outside-toplevel
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.group_policy import WININET_ENCRYPTION
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 
     release = RELEASES_BY_ID["win10_22h2"]
     state = HostState("pc-gpo", release.name, release.version, release.min_service_pack, release.product_type, "x64")

@@ -14,13 +14,9 @@ import re
 import stat
 import xml.etree.ElementTree as ET
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import (
-    MANIFEST,
-    build_report,
-    render_csv,
-    render_junit,
-    write_reports,
-)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.render import render_csv, render_junit
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.write import MANIFEST, write_reports
 
 WIN7 = {"name": "Windows 7 SP1", "build": "6.1.7601", "architecture": "x64", "supported": True}
 
@@ -126,7 +122,7 @@ def test_two_concurrent_writers_never_leave_a_mixed_set(tmp_path: os.PathLike[st
 
 
 def test_drift_names_regressed_and_fixed_hosts_and_the_values_that_moved() -> None:
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._report_drift import apply_drift  # pylint: disable=import-outside-toplevel
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._report.drift import apply_drift
     policy_path = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings"
     change = {"setting": "wininet.secure_protocols", "path": policy_path, "name": "SecureProtocols", "type": "dword",
               "current": 160, "desired": 2048}

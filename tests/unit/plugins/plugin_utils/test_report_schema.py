@@ -12,10 +12,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import APPLIED, change_result
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._offline import load_offline_folder
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import REPORT_SCHEMA_VERSION, build_report, render_json
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import APPLIED, change_result
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report, REPORT_SCHEMA_VERSION
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.render import render_json
 
 ROOT = Path(__file__).resolve().parents[4]
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "report-v1.schema.json").read_text(encoding="utf-8"))

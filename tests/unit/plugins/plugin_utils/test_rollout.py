@@ -11,18 +11,24 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._canary import LOST, REVERTED, PostCheck, console_restore_command
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.canary import (
+    console_restore_command,
+    LOST,
+    PostCheck,
+    REVERTED,
+)
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report import build_report, host_reason, render_csv, render_junit
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report_html import render_html
-from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout import (
-    WaveDecision,
-    WaveHost,
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report, host_reason
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.render import render_csv, render_junit
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.html import render_html
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.waves import (
     apply_rollout,
     check_percentage,
     decide_wave,
     decision_of,
     not_started_message,
+    WaveDecision,
+    WaveHost,
 )
 
 

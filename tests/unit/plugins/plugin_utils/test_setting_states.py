@@ -14,21 +14,29 @@ import typing as t
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils import _sources as src
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply import APPLIED, WOULD_CHANGE, change_result
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
-from ansible_collections.tlsready.windows.plugins.plugin_utils._evaluate import evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._probe import NOT_PROBED_OFFLINE, ProbeRun, run_from_module_result
-from ansible_collections.tlsready.windows.plugins.plugin_utils._result import HostResult
-from ansible_collections.tlsready.windows.plugins.plugin_utils._setting_states import (
-    NO_PROBE,
-    SettingState,
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import (
+    APPLIED,
+    change_result,
+    WOULD_CHANGE,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.probe import (
+    NOT_PROBED_OFFLINE,
+    ProbeRun,
+    run_from_module_result,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.result import HostResult
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.setting_states import (
     effective_summary,
+    NO_PROBE,
     pending_summary,
     setting_states,
+    SettingState,
     written_values,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._state import HostState, RegValue
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 
 from .test_evaluate import fresh, with_dotnet
 from .test_probe import recorded, run_of

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._systeminfo import SystemInfo, parse_systeminfo
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.systeminfo import parse_systeminfo, SystemInfo
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "exports")
 
@@ -273,7 +273,7 @@ class TestLocalisedFixtures:
         ("Dutch", "Hostnaam", "Lidserver", "server"),
     ])
     def test_other_languages(self, language: str, label: str, configuration: str, product_type: str) -> None:
-        from ansible_collections.tlsready.windows.plugins.plugin_utils._systeminfo_labels import LANGUAGES
+        from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.systeminfo_labels import LANGUAGES
 
         labels = next(lang for lang in LANGUAGES if lang.name == language)
         assert labels.host_name == label

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._catalogue import RELEASES_BY_ID
-from ansible_collections.tlsready.windows.plugins.plugin_utils._updates import (
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.updates import (
     dism_command,
     judge_dism,
     judge_windows_update,

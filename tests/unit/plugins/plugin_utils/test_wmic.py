@@ -9,7 +9,7 @@ import os
 import pytest
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._wmic import parse_file_versions
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.wmic import parse_file_versions
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "exports")
 

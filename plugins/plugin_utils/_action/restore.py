@@ -1,0 +1,86 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Putting back the values of a backup, on a live host or an offline folder (internal use only).
+
+The one restore of the collection: tls_restore runs it, and tls_converge runs it when a host
+fails its canary post-check (docs/canary-rollout.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+from ansible.errors import AnsibleConnectionFailure
+
+from .base import TlsActionBase
+from .._apply.changes import restore_write_args, WRITE_MODULE
+from .._apply.backup import BackupEntry
+from .._apply.bundle import commit_offline
+from .._policy.catalogue import identify_release, Release
+from .._errors import InputError
+from .._apply.record import load_offline_folder
+from .._rollout.simulate import active_condition, lost_message
+
+
+@dataclasses.dataclass
+class RestoreOutcome:
+    """What a restore did.
+
+    Attributes:
+        restored: the entries (``BackupEntry.to_dict``) put back, in backup order.
+        files: offline bundle files rewritten.
+        error: why it stopped part way (None when every value was put back).
+        lost: the host could not be reached (a lost connection): whether anything was put back is unknown.
+        changed: a value was changed.
+    """
+
+    restored: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
+    files: list[str] = dataclasses.field(default_factory=list)
+    error: str | None = None
+    lost: bool = False
+    changed: bool = False
+
+
+class RestoreMixin(TlsActionBase):
+    """``_restore_entries``: one batched write on a live host, the record and bundle of an offline one."""
+
+    def _restore_entries(self, entries: t.Sequence[BackupEntry], task_vars: dict[str, t.Any]) -> RestoreOutcome:
+        folder = self._tls_offline_folder()
+        if folder is not None:
+            return self._restore_offline(folder, entries)
+        return self._restore_live(entries, task_vars)
+
+    @staticmethod
+    def _restore_offline(folder: str, entries: t.Sequence[BackupEntry]) -> RestoreOutcome:
+        condition = active_condition(folder)
+        if condition == "unreachable":
+            raise AnsibleConnectionFailure(lost_message(folder, condition, "restore it"))
+        # The bundle is rebuilt with the record: deployed, it now puts the saved values back.
+        state = load_offline_folder(folder).state
+        release = identify_release(state)
+        if not isinstance(release, Release):
+            raise InputError("backup", f"cannot rebuild the bundle of {folder}: its Windows release is not one "
+                                       "tlsready knows; nothing was restored")
+        files = commit_offline(folder, state.hostname, release, state.architecture,
+                               [(e.path, e.name, e.value) for e in entries])
+        return RestoreOutcome([e.to_dict() for e in entries], files, changed=bool(entries))
+
+    def _restore_live(self, entries: t.Sequence[BackupEntry], task_vars: dict[str, t.Any]) -> RestoreOutcome:
+        # One call of the batched writer: it stops at the first failure and lists the values it reached.
+        lost = False
+        try:
+            written = self._execute_module(module_name=WRITE_MODULE, module_args=restore_write_args(entries),
+                                           task_vars=task_vars)
+        except AnsibleConnectionFailure as err:
+            lost = True
+            written = {"failed": True, "values": [],
+                       "msg": f"the connection to the host was lost ({err}); whether the values were restored is unknown"}
+        reached = [v for v in written.get("values") or [] if isinstance(v, t.Mapping)]
+        done = [e.to_dict() for e, v in zip(entries, reached) if v.get("result") in ("changed", "unchanged")]
+        changed = any(v.get("result") == "changed" for v in reached)
+        if written.get("failed"):
+            return RestoreOutcome(done, error=f"Restoring failed: {written.get('msg')}. {len(done)} of {len(entries)} "
+                                              "values were restored before it; run again to finish.",
+                                  lost=lost, changed=changed)
+        return RestoreOutcome(done, changed=changed)
