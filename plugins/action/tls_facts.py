@@ -6,11 +6,11 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import POLICY_SPEC, TlsActionBase
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.result import HostResult
 from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.probe import (
     probe_findings,
     run_from_task_result,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report.result import HostResult
 
 
 class ActionModule(TlsActionBase):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible.errors import AnsibleConnectionFailure
-
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import (
     POLICY_SPEC,
     STATE_SPEC,
@@ -14,17 +12,17 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base impo
     unreadable_message,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import check_msu_source, commit_offline
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import Release
-from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.hotfixes import HotfixVerdict
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import read_recorded_hotfixes
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.updates import (
     install_msu,
     judge_windows_update,
     UpdateOutcome,
     UPDATES,
 )
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import Release
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.hotfixes import HotfixVerdict
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState
 
 
 class ActionModule(TlsActionBase):
@@ -82,29 +80,10 @@ class ActionModule(TlsActionBase):
     ) -> dict[str, t.Any]:
         return self._outcome(install_msu(self._quiet_runner(task_vars), missing, release, state.architecture, source))
 
-    def _quiet_runner(self, task_vars: dict[str, t.Any]) -> t.Callable[[str, dict[str, t.Any]], dict[str, t.Any]]:
-        """Run modules with no_log on the host (the source stays out of its event log); a lost connection is a failure."""
-        def run(module: str, module_args: dict[str, t.Any]) -> dict[str, t.Any]:
-            no_log = self._task.no_log
-            self._task.no_log = True
-            try:
-                return t.cast(t.Dict[str, t.Any], self._execute_module(module_name=module, module_args=module_args,
-                                                                       task_vars=task_vars))
-            except AnsibleConnectionFailure as err:
-                return {"failed": True, "msg": f"the connection to the host was lost ({err}); whether it finished is unknown"}
-            finally:
-                self._task.no_log = no_log
-        return run
-
     def _install_windows_update(self, kbs: list[str], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        # win_updates is itself an action plugin (it polls the host), so run it through the action loader.
-        task = self._task.copy()
-        task.args = {"accept_list": kbs, "category_names": ["*"], "reboot": False}
-        action = self._shared_loader_obj.action_loader.get(
-            UPDATES, task=task, connection=self._connection, play_context=self._play_context,
-            loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj,
-        )
-        return self._outcome(judge_windows_update(kbs, action.run(task_vars=task_vars)))
+        # win_updates is itself an action plugin (it polls the host), so it runs through the action loader.
+        done = self._run_action(UPDATES, {"accept_list": kbs, "category_names": ["*"], "reboot": False}, task_vars)
+        return self._outcome(judge_windows_update(kbs, done))
 
     @staticmethod
     def _outcome(outcome: UpdateOutcome) -> dict[str, t.Any]:

@@ -10,22 +10,22 @@ import typing as t
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import TlsActionBase
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action.hostvars import recorded
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.settings import PROFILES
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report, host_reason
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report.status import host_result
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report.write import check_formats, write_reports
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report.drift import apply_drift
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report.merge import (
     load_report,
     merge_reports,
     report_file,
 )
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.status import host_result
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.write import check_formats, write_reports
 from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.waves import (
     apply_rollout,
     decision_of,
     not_started_message,
     WaveDecision,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.settings import PROFILES
 
 
 class ActionModule(TlsActionBase):

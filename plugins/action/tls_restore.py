@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.tlsready.windows.plugins.plugin_utils._action.restore import RestoreMixin
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import (
     backup_file,
     check_backup_path,
@@ -12,7 +13,6 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup imp
     restore_diff,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._action.restore import RestoreMixin
 
 
 class ActionModule(RestoreMixin):

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible.errors import AnsibleConnectionFailure
-
 from ansible_collections.tlsready.windows.plugins.plugin_utils._action.base import (
     POLICY_SPEC,
     STATE_SPEC,
     TlsActionBase,
     unreadable_message,
 )
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import (
+    backup_file,
+    check_backup_path,
+    save_backup,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import commit_offline
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import (
     APPLIED,
     change_diff,
@@ -21,15 +25,8 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes im
     outcomes_from_write,
     reg_value,
     WOULD_CHANGE,
-    WRITE_MODULE,
     write_module_args,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import (
-    backup_file,
-    check_backup_path,
-    save_backup,
-)
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import commit_offline
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import Release
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.findings import Change, Evaluation
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState
@@ -89,13 +86,7 @@ class ActionModule(TlsActionBase):
     def _apply_live(self, changes: list[Change], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         # Every value in one call of the batched writer (the same one tls_converge uses); it stops at the
         # first failure and says which values it changed, so the result says exactly what changed.
-        try:
-            written: dict[str, t.Any] | None = self._execute_module(
-                module_name=WRITE_MODULE, module_args=write_module_args(changes), task_vars=task_vars)
-            lost = None
-        except AnsibleConnectionFailure as err:
-            # Reported as a failure, not unreachable, so the result keeps the list of what changed.
-            written, lost = None, f"the connection to the host was lost ({err}); whether the values were written is unknown"
+        written, lost = self._write_batch(write_module_args(changes), task_vars, "the values were written")
         outcomes = outcomes_from_write(changes, written, lost)
         done = [o for o in outcomes if o["result"] == APPLIED]
         result = {"changed": bool(done), "changes": outcomes, "reboot_required": any(o["reboot"] for o in done)}

@@ -23,9 +23,9 @@ from labkit import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, WITHOUT_CANARY, repor
 
 sys.path.insert(0, COLLECTIONS)
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.manifest import stale_files  # noqa: E402
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder  # noqa: E402
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.exports import RECORD_FILES  # noqa: E402
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.manifest import stale_files  # noqa: E402
 
 # Seconds after the start: spread over a lab converge of the exported hosts (the first ones land
 # before or in the first workers, the later ones in the writes of later hosts or after the run).

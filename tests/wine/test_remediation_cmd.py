@@ -20,7 +20,6 @@ import pytest
 
 from conftest import LAB, Wine, windows_path
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import (
     commit_offline,
     EXIT_IMPORT_FAILED,
@@ -29,6 +28,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle imp
     render_cmd,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import RegValue
 
 WIN7 = RELEASES_BY_ID["win7sp1"]

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from conftest import LAB, ROOT, Wine, windows_path
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.osidentity import IDENTITY_VALUES
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.regfile import render_reg
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import RegValue

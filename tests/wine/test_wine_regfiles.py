@@ -25,12 +25,12 @@ import pytest
 
 from conftest import LAB, Wine, windows_path
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import reg_value
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import save_backup
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import commit_offline, write_bundle
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import reg_value
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder, record_applied
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder, record_applied
 
 # One host per family, and the 32-bit one (no Wow6432Node keys).
 HOSTS = ("win7-fresh", "win7-x86", "win2008sp2", "win8", "win2012r2", "win2022")

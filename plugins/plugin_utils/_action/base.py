@@ -13,16 +13,16 @@ from __future__ import annotations
 import typing as t
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
-from ansible.plugins.action import ActionBase
 
+from .._apply.record import load_offline_folder
 from .._errors import InputError, TlsReadyError
 from .._policy.evaluate import evaluate
 from .._policy.findings import Evaluation
-from .._sources.live import failure_hint, read_module_args, state_from_read_result
-from .._apply.record import load_offline_folder
-from .._secrets import no_log_values, Redactor
 from .._rollout.simulate import active_condition, lost_message
+from .._secrets import no_log_values, Redactor
+from .._sources.live import failure_hint, read_module_args, state_from_read_result
 from .._sources.state import HostState
+from .runners import Runners
 
 READ_MODULE = "tlsready.windows.win_tls_read"
 
@@ -63,7 +63,7 @@ class LiveReadError(TlsReadyError):
     """The read module failed on a live host."""
 
 
-class TlsActionBase(ActionBase):
+class TlsActionBase(Runners):
     """Validate, gather the state, run :meth:`_tls_run`, report errors cleanly.
 
     Subclasses set ``ARGUMENT_SPEC`` and implement ``_tls_run``.

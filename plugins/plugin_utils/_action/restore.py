@@ -8,38 +8,18 @@ fails its canary post-check (docs/canary-rollout.md).
 
 from __future__ import annotations
 
-import dataclasses
 import typing as t
 
 from ansible.errors import AnsibleConnectionFailure
 
-from .base import TlsActionBase
-from .._apply.changes import restore_write_args, WRITE_MODULE
 from .._apply.backup import BackupEntry
 from .._apply.bundle import commit_offline
-from .._policy.catalogue import identify_release, Release
-from .._errors import InputError
 from .._apply.record import load_offline_folder
+from .._apply.restore import RestoreOutcome, restore_outcome, restore_write_args
+from .._errors import InputError
+from .._policy.catalogue import identify_release, Release
 from .._rollout.simulate import active_condition, lost_message
-
-
-@dataclasses.dataclass
-class RestoreOutcome:
-    """What a restore did.
-
-    Attributes:
-        restored: the entries (``BackupEntry.to_dict``) put back, in backup order.
-        files: offline bundle files rewritten.
-        error: why it stopped part way (None when every value was put back).
-        lost: the host could not be reached (a lost connection): whether anything was put back is unknown.
-        changed: a value was changed.
-    """
-
-    restored: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
-    files: list[str] = dataclasses.field(default_factory=list)
-    error: str | None = None
-    lost: bool = False
-    changed: bool = False
+from .base import TlsActionBase
 
 
 class RestoreMixin(TlsActionBase):
@@ -68,19 +48,5 @@ class RestoreMixin(TlsActionBase):
 
     def _restore_live(self, entries: t.Sequence[BackupEntry], task_vars: dict[str, t.Any]) -> RestoreOutcome:
         # One call of the batched writer: it stops at the first failure and lists the values it reached.
-        lost = False
-        try:
-            written = self._execute_module(module_name=WRITE_MODULE, module_args=restore_write_args(entries),
-                                           task_vars=task_vars)
-        except AnsibleConnectionFailure as err:
-            lost = True
-            written = {"failed": True, "values": [],
-                       "msg": f"the connection to the host was lost ({err}); whether the values were restored is unknown"}
-        reached = [v for v in written.get("values") or [] if isinstance(v, t.Mapping)]
-        done = [e.to_dict() for e, v in zip(entries, reached) if v.get("result") in ("changed", "unchanged")]
-        changed = any(v.get("result") == "changed" for v in reached)
-        if written.get("failed"):
-            return RestoreOutcome(done, error=f"Restoring failed: {written.get('msg')}. {len(done)} of {len(entries)} "
-                                              "values were restored before it; run again to finish.",
-                                  lost=lost, changed=changed)
-        return RestoreOutcome(done, changed=changed)
+        written, lost = self._write_batch(restore_write_args(entries), task_vars, "the values were restored")
+        return restore_outcome(entries, written, lost)

@@ -26,10 +26,10 @@ import typing as t
 from .. import _safefile
 from .._errors import ExportFormatError, InputError
 from .._policy.findings import Change
-from .managed import managed_values, ManagedValues
-from .record import group_by_key
 from .._sources.regfile import parse_reg, render_reg
 from .._sources.state import HostState, normalize_key, RegValue
+from .managed import managed_values, ManagedValues
+from .record import group_by_key
 
 _MARKER = "; tlsready backup: "
 _MARKER_LINE = re.compile(r"; tlsready backup: (\d+) values?, sha256 ([0-9a-f]{64})\r\n")

@@ -18,14 +18,14 @@ import stat
 import typing as t
 
 from .. import _safefile
-from .._policy.catalogue import Release
 from .._errors import ExportFormatError, InputError
+from .._policy.catalogue import Release
 from .._policy.hotfixes import Hotfix, HOTFIXES
-from .._sources.manifest import content_entry, MANIFEST, read_manifest, render_manifest
-from .record import group_by_key, plan_record, write_record
 from .._sources.exports import OFFLINE_APPLIED_HOTFIXES
+from .._sources.manifest import content_entry, MANIFEST, read_manifest, render_manifest
 from .._sources.regfile import render_reg
 from .._sources.state import RegValue
+from .record import group_by_key, plan_record, write_record
 
 BUNDLE_DIR = "remediation"
 BUNDLE_REG = "remediation.reg"

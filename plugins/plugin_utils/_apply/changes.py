@@ -77,18 +77,3 @@ def outcomes_from_write(changes: t.Sequence[Change], written: t.Mapping[str, t.A
             result = FAILED
         outcomes.append(change_result(change, result, str(written.get("msg")) if result == FAILED and written else None))
     return outcomes
-
-
-def restore_write_args(entries: t.Sequence[t.Any]) -> dict[str, t.Any]:
-    """Return win_tls_write arguments putting back saved values (``_backup.BackupEntry``) in one call.
-
-    An absent value is deleted; every type is written as saved, an empty REG_MULTI_SZ included
-    (win_regedit leaves one unwritten).
-    """
-    values = []
-    for entry in entries:
-        if entry.value is None:
-            values.append({"path": entry.path, "name": entry.name, "state": "absent"})
-        else:
-            values.append({"path": entry.path, "name": entry.name, "state": "present", **entry.value.to_dict()})
-    return {"values": values}

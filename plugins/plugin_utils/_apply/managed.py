@@ -14,8 +14,8 @@ from __future__ import annotations
 import typing as t
 
 from .._errors import ExportFormatError
-from .._sources.regfile import DELETE_KEY, DELETE_VALUE, RegOperation, SET
 from .._policy.settings import SETTINGS
+from .._sources.regfile import DELETE_KEY, DELETE_VALUE, RegOperation, SET
 from .._sources.state import normalize_key, RegValue
 
 # The value types Windows can hold at a managed location (tlsready writes dword; a backup keeps what was there).

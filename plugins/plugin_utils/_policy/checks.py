@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as t
 
 from .._sources import keys as src
+from .._sources.state import HostState, RegValue
 from .catalogue import describe_bits, Release, TLS12, TLS13
 from .findings import Change, ERROR, Finding, WARNING
 from .group_policy import overriding_policy, policy_setting, WININET_ENCRYPTION
@@ -25,7 +26,6 @@ from .settings import (
     SCHANNEL_PROTOCOLS,
     Setting,
 )
-from .._sources.state import HostState, RegValue
 
 
 def protocol_state(default: str, enabled: int | None, disabled_by_default: int | None) -> str:

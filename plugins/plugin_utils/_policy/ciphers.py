@@ -22,9 +22,9 @@ import dataclasses
 import typing as t
 
 from .._sources import keys as src
+from .._sources.state import HostState
 from .catalogue import AFD_POLICY_2022, AFD_POLICY_2023, Release, TLS13_SUITES
 from .hotfixes import HotfixVerdict, local_cipher_suites, normalize_suite
-from .._sources.state import HostState
 
 _KEX = src.SCHANNEL + r"\KeyExchangeAlgorithms"
 

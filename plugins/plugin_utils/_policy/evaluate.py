@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import typing as t
 
+from .._sources.state import format_version, HostState
 from .catalogue import build_catalogue, identify_release, PROTOCOLS, Release, UnknownRelease
 from .checks import check_setting, check_wininet_policy, dword_value, protocol_state
 from .ciphers import check_ciphers, CipherVerdict, POLICY_2022, POLICY_2023
 from .dotnet import judge_v4, read_dotnet
 from .findings import Change, ERROR, Evaluation, Finding, WARNING
+from .group_policy import CIPHER_SUITE_ORDER, FIPS_ALGORITHMS
 from .guards import check_guards, fips_warning, validate_accept_risks
 from .hotfixes import check_hotfix, hotfixes_for, HotfixVerdict
-from .group_policy import CIPHER_SUITE_ORDER, FIPS_ALGORITHMS
 from .settings import (
     apply_overrides,
     MaskRequirement,
@@ -29,7 +30,6 @@ from .settings import (
     validate_overrides,
     validate_profile,
 )
-from .._sources.state import format_version, HostState
 
 
 def evaluate(

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import typing as t
 
-from .._sources import keys as src
-from .catalogue import Release
 from .._errors import InputError
+from .._sources import keys as src
 from .._sources.state import HostState
+from .catalogue import Release
 
 GUARDS: dict[str, str] = {
     "rdp_kb3080079": "Remote Desktop on Windows 7 / 2008 R2 needs KB3080079 before TLS 1.0 is disabled",

@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
-from .catalogue import Release
 from .._sources.keys import CIPHER_LOCAL
 from .._sources.state import format_version, HostState
+from .catalogue import Release
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
+from .._errors import InputError
 from .._sources import keys as src
 from .catalogue import ALL_PROTOCOL_BITS, PROTOCOLS, Release, SIDES, SSL2, SSL3, TLS10, TLS11, TLS12, TLS13
-from .._errors import InputError
 
 SCHANNEL_PROTOCOLS = src.SCHANNEL + r"\Protocols"
 LEGACY_BITS = SSL2 | SSL3 | TLS10 | TLS11

@@ -13,12 +13,13 @@ import dataclasses
 import typing as t
 
 from .._apply.changes import APPLIED
-from .._rollout.canary import PostCheck, REVERTED
 from .._policy.findings import Evaluation
+from .._rollout.canary import REVERTED, PostCheck
+from .._rollout.post_check import ChangedHost, PostCheckOutcome
 from .._rollout.probe import ProbeRun
-from .status import status_fact
-from .setting_states import setting_states, written_values
 from .._sources.state import HostState
+from .setting_states import setting_states, written_values
+from .status import status_fact
 
 
 @dataclasses.dataclass
@@ -79,6 +80,25 @@ class HostResult:
         if self.rebooted or (self.post_check is not None and self.post_check.outcome == REVERTED):
             return frozenset()
         return written_values(self.changes, APPLIED)
+
+    def take_post_check(self, outcome: PostCheckOutcome, changed: ChangedHost) -> None:
+        """Take what the canary post-check found (``_rollout.post_check``) into the result."""
+        if outcome.read is not None:
+            # The fresh read after the change is the host's state now.
+            self.before, self.state = self.evaluation, outcome.read[0]
+            self.evaluation = outcome.read[1]
+        self.probe = outcome.probe
+        if outcome.warning:
+            self.warnings.append(outcome.warning)
+        if outcome.restart_failed:
+            self.restart_pending = True
+        self.post_check = outcome.check
+        if outcome.check.outcome == REVERTED:
+            # The values are back as they were: the state and verdict are the ones before the change.
+            # The probe observed the change that was undone: it says nothing about the host now.
+            self.state, self.evaluation, self.before, self.probe = changed.original, changed.before, None, None
+        if outcome.check.failed:
+            self.error = outcome.check.describe(changed.name)
 
     def summary(self) -> dict[str, t.Any]:
         """What a converge adds to the verdict in the report: the work done and whether it failed."""

@@ -23,8 +23,8 @@ import typing as t
 
 from .._policy.checks import host_locations, location_id
 from .._policy.findings import ERROR, Evaluation
-from .._rollout.probe import ProbeResult, ProbeRun, TLS_CLASS
 from .._policy.settings import HOST_RESTART, Location, Setting, SETTINGS_BY_ID
+from .._rollout.probe import ProbeResult, ProbeRun, TLS_CLASS
 from .._sources.state import HostState, normalize_key, RegValue
 
 RIGHT, WRONG = "right", "wrong"

@@ -14,8 +14,8 @@ import tempfile
 import typing as t
 
 from .._errors import InputError
-from .render import render_csv, render_json, render_junit
 from .html import render_html
+from .render import render_csv, render_json, render_junit
 
 
 FORMATS = {"json": "report.json", "xml": "report.xml", "csv": "report.csv", "html": "report.html"}

@@ -30,8 +30,8 @@ import typing as t
 
 import yaml
 
-from .._errors import ExportFormatError
 from .._apply.record import load_offline_folder, read_recorded_values
+from .._errors import ExportFormatError
 from .._sources.exports import OFFLINE_APPLIED_REG
 
 SIMULATE_FILE = "simulate.yml"

@@ -256,7 +256,7 @@ def test_offline_check_mode_changes_no_file(win7_folder: str, tmp_path: t.Any) -
 
 def test_restore_puts_back_absent_and_empty_multi_string_values_in_one_call(tmp_path: t.Any) -> None:
     from ansible_collections.tlsready.windows.plugins.action import tls_restore
-    from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import restore_write_args
+    from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.restore import restore_write_args
     from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import BackupEntry
     from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import RegValue
 

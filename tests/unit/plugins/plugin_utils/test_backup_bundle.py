@@ -8,13 +8,13 @@ import os
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import load_backup, save_backup
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import render_cmd, write_bundle
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
-from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import record_applied
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.regfile import apply_operations, parse_reg
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 

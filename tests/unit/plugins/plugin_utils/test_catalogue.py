@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import (
     build_catalogue,
     DATA_FILE,
@@ -18,7 +19,6 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue
     RELEASES_BY_ID,
     UnknownRelease,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState
 

@@ -9,15 +9,13 @@ import typing as t
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import (
     Release,
     RELEASES,
     RELEASES_BY_ID,
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.dotnet import version_name
-from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.guards import GUARDS
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.findings import Change, Evaluation
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.group_policy import (
@@ -26,6 +24,8 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.group_pol
     policy_setting,
     WININET_ENCRYPTION,
 )
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.guards import GUARDS
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 
 # Reference table 1b: updates each NT family needs for TLS 1.2 on a host without .NET 3.5 (Windows 10 and

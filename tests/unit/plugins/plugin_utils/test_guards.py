@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.findings import Evaluation
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 
 TLS12_SERVER = src.SCHANNEL + r"\Protocols\TLS 1.2\Server"

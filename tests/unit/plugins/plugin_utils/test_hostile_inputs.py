@@ -17,7 +17,6 @@ import typing as t
 import pytest
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils import _safefile
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.backup import (
     backup_file,
     load_backup,
@@ -29,16 +28,17 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle imp
     commit_offline,
     render_cmd,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
-from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.manifest import MANIFEST, stale_files
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.exports import (
     OFFLINE_APPLIED_HOTFIXES,
     OFFLINE_APPLIED_REG,
     RECORD_FILES,
 )
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.manifest import MANIFEST, stale_files
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "exports")

@@ -10,9 +10,9 @@ import shutil
 import pytest
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.bundle import write_bundle
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
-from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder, record_applied
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError, InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.exports import (
     OFFLINE_APPLIED_HOTFIXES,
     OFFLINE_APPLIED_REG,

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
 from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import ExportFormatError
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.qfe import parse_qfe
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.osidentity import identity_from, parse_reg_query
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.qfe import parse_qfe
 
 ROOT = Path(__file__).resolve().parents[4]
 LAB = ROOT / "lab" / "hosts"

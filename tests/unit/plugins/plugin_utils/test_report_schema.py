@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import APPLIED, change_result
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report, REPORT_SCHEMA_VERSION
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report.render import render_json
 

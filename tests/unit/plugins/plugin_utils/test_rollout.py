@@ -11,16 +11,16 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report, host_reason
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.html import render_html
+from ansible_collections.tlsready.windows.plugins.plugin_utils._report.render import render_csv, render_junit
 from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.canary import (
     console_restore_command,
     LOST,
     PostCheck,
     REVERTED,
 )
-from ansible_collections.tlsready.windows.plugins.plugin_utils._errors import InputError
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report.build import build_report, host_reason
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report.render import render_csv, render_junit
-from ansible_collections.tlsready.windows.plugins.plugin_utils._report.html import render_html
 from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.waves import (
     apply_rollout,
     check_percentage,

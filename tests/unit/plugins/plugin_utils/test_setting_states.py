@@ -14,7 +14,6 @@ import typing as t
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes import (
     APPLIED,
     change_result,
@@ -22,11 +21,6 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.changes im
 )
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.evaluate import evaluate
-from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.probe import (
-    NOT_PROBED_OFFLINE,
-    ProbeRun,
-    run_from_module_result,
-)
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report.result import HostResult
 from ansible_collections.tlsready.windows.plugins.plugin_utils._report.setting_states import (
     effective_summary,
@@ -36,6 +30,12 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._report.setting_s
     SettingState,
     written_values,
 )
+from ansible_collections.tlsready.windows.plugins.plugin_utils._rollout.probe import (
+    NOT_PROBED_OFFLINE,
+    ProbeRun,
+    run_from_module_result,
+)
+from ansible_collections.tlsready.windows.plugins.plugin_utils._sources import keys as src
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.state import HostState, RegValue
 
 from .test_evaluate import fresh, with_dotnet

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.updates import (
     dism_command,
     judge_dism,
@@ -14,6 +13,7 @@ from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.updates im
     package_cab,
     uses_dism_exe,
 )
+from ansible_collections.tlsready.windows.plugins.plugin_utils._policy.catalogue import RELEASES_BY_ID
 
 
 @pytest.mark.parametrize(("rc", "expected"), [
