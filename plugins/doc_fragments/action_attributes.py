@@ -14,6 +14,11 @@ class ModuleDocFragment:
 attributes:
   action:
     support: full
+  action_group:
+    description: Action is part of action_group(s), for convenient setting of module_defaults.
+    support: full
+    membership:
+      - tlsready.windows.tls
   async:
     support: none
   bypass_host_loop:

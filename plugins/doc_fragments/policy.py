@@ -55,7 +55,7 @@ options:
     default: []
   extra_releases:
     description:
-      - Windows releases to add to the shipped catalogue (C(plugins/plugin_utils/releases.yml)), for a release
+      - Windows releases to add to the shipped catalogue (C(plugins/plugin_utils/_policy/releases.yml)), for a release
         Microsoft made generally available after this collection was built. A host whose build is in neither
         is reported as unsupported; tlsready never guesses the defaults of a build it does not know.
       - Each item needs C(id) (lower-case letters, digits and C(_)), C(name), C(version) (C(major.minor.build),

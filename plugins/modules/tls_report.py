@@ -71,7 +71,7 @@ options:
   html_template:
     description:
       - A Jinja2 template to render C(report.html) with instead of the collection's own
-        (C(plugins/plugin_utils/templates/report.html.j2) in the collection; copy it to start). Its first
+        (C(plugins/plugin_utils/_report/templates/report.html.j2) in the collection; copy it to start). Its first
         comment lists the variables the template gets.
     type: path
     version_added: 1.0.0

@@ -48,6 +48,10 @@ options:
     type: int
     default: 10000
 attributes:
+  action_group:
+    support: full
+    membership:
+      - tlsready.windows.tls
   check_mode:
     support: full
   diff_mode:
@@ -56,6 +60,7 @@ attributes:
     platforms: windows
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 notes:
   - The V(schannel) probe connects directly, without a proxy. WinHTTP uses the WinHTTP proxy (C(netsh winhttp show proxy)),
     HttpWebRequest the proxy of the account's Internet Options.

@@ -54,6 +54,10 @@ options:
     elements: str
     default: []
 attributes:
+  action_group:
+    support: full
+    membership:
+      - tlsready.windows.tls
   check_mode:
     support: full
   diff_mode:
@@ -62,6 +66,7 @@ attributes:
     platforms: windows
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 notes:
   - Every value is returned as stored, never expanded (C(REG_EXPAND_SZ) keeps its C(%variables%)).
   - A key or subkey the account may not read is listed in RV(problems), which the policy engine turns into a

@@ -45,6 +45,10 @@ options:
         choices: [present, absent]
         default: present
 attributes:
+  action_group:
+    support: full
+    membership:
+      - tlsready.windows.tls
   check_mode:
     support: full
   diff_mode:
@@ -53,6 +57,7 @@ attributes:
     platforms: windows
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 author:
   - tlsready.windows contributors (@tlsready-windows)
 """
