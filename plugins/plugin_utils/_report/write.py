@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import jinja2
 import json
 import os
 import tempfile
 import typing as t
+
+import jinja2
 
 from .._errors import InputError
 from .html import render_html
