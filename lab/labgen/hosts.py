@@ -44,7 +44,7 @@ from .suites import (
 
 
 def lab_hosts() -> list[Host]:
-    """The lab, in inventory order. lab/README.md describes each host and its expected verdict."""
+    """The lab, in inventory order. lab/README.md describes each host; lab/expected.yml lists what the tests expect."""
     w7_patches = (
         "KB2479943", "KB2491683", "KB2506212", "KB2532531", "KB2552343", "KB2560656", "KB2564958", "KB2579686",
         "KB2585542", "KB2620704", "KB2621440", "KB2631813", "KB2653956", "KB2654428", "KB2667402", "KB2685939",

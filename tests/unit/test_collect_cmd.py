@@ -7,6 +7,7 @@
   generator uses; it keeps the CRLF line endings cmd.exe expects.
 * lab/generate.py is deterministic, and the committed ``lab/`` equals a fresh generation, so
   nobody edits generated host folders by hand (regenerate with ``python3 lab/generate.py``).
+* lab/expected.yml, the lab's expected verdicts, names exactly the hosts the generator makes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.keys import READ_FILES, READ_KEYS
@@ -184,6 +186,24 @@ def test_every_lab_host_loads() -> None:
         assert loaded.state.architecture == ("x64" if host.x64 else "x86")
         listed = host.hotfixes if host.hotfixes_listed is None else host.hotfixes[:host.hotfixes_listed]
         assert set(loaded.state.hotfixes) == set(listed)
+
+
+# "compliant", or a finding id such as dotnet4.version_too_old (lab/expected.yml, after_converge).
+_FINDING_ID = re.compile(r"^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$")
+
+
+def test_expected_verdicts_name_every_lab_host() -> None:
+    # The lab tests and molecule's verify read lab/expected.yml by host name: a host missing from it
+    # (or a stale name) would go unjudged or fail for the wrong reason.
+    expected = yaml.safe_load((LAB / "expected.yml").read_text(encoding="utf-8"))["hosts"]
+    hosts = lab_hosts()
+    assert list(expected) == [h.name for h in hosts], "lab/expected.yml lists the hosts of lab_hosts(), in its order"
+    for name, verdict in expected.items():
+        assert set(verdict) == {"as_collected", "after_converge"}, name
+        assert verdict["as_collected"] in ("compliant", "noncompliant", "unsupported"), name
+        assert verdict["after_converge"] == "compliant" or _FINDING_ID.match(verdict["after_converge"]), name
+    # A host that loses management after its change is reverted by its converge: never compliant after it.
+    assert all(expected[h.name]["after_converge"] != "compliant" for h in hosts if h.after_change)
 
 
 def test_copies_cycle_through_the_lab(tmp_path: Path) -> None:
