@@ -1,6 +1,7 @@
 # Copyright (c) tlsready.windows contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared helpers of the lab tests: where the built collection is, running a playbook, reading a report.
+"""Shared helpers of the lab tests: where the built collection is, the expected verdicts, running a
+playbook, reading a report.
 
 The ``lab`` fixture (a fresh copy of lab/ per test) is in conftest.py.
 """
@@ -15,6 +16,7 @@ import sys
 
 import jsonschema
 import pytest
+import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 COLLECTIONS = os.environ.get("TLSREADY_TEST_COLLECTIONS", os.path.join(ROOT, "build", "collections"))
@@ -25,31 +27,27 @@ NEEDS_BUILD = pytest.mark.skipif(
     reason="the collection is not built and installed in build/collections: run `make build` (make test does)",
 )
 
-# Lab hosts that no registry value or update can make compliant, and why (lab/README.md): a .NET
-# Framework older than 4.6.1 needs an upgrade, which tlsready does not install (tls-facts 1c).
-NEVER_COMPLIANT = {
-    "win2008sp2": "cipher.no_afd_suite",
-    "win7-nosp": "release.unsupported",
-    "win10-gpo-broken": "cipher.no_afd_suite",
-    "win7-patched": "dotnet4.version_too_old",
-    "win8": "dotnet4.version_too_old",
-    "win2012": "dotnet4.version_too_old",
-    "win81": "dotnet4.version_too_old",
-    "win2012r2": "dotnet4.version_too_old",
-    "win2012r2-net452": "dotnet4.version_too_old",
-    # win7-patched in other display languages, with a cut update list, collected by collect.cmd (issue 15):
-    # judged exactly as the English win7-patched.
-    **{name: "dotnet4.version_too_old" for name in ("win7-de", "win7-fr", "win7-ru", "win7-zh", "win7-truncated",
-                                                    "win7-collected")},
-}
+
+def _expected_verdicts() -> dict[str, dict[str, str]]:
+    """lab/expected.yml: per lab host, its audit status as collected and its verdict after a converge."""
+    with open(os.path.join(ROOT, "lab", "expected.yml"), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["hosts"]
+
+
+# The lab's expected verdicts, listed once in lab/expected.yml (molecule's verify reads it too;
+# lab/README.md says why each host ends as it does).
+EXPECTED = _expected_verdicts()
+# Lab hosts that no registry value or update can make compliant, and the finding that says why.
+NEVER_COMPLIANT = {host: e["after_converge"] for host, e in EXPECTED.items() if e["after_converge"] != "compliant"}
+# Hosts compliant as collected, with nothing to change (issue 10), and the ones not judged at all.
+COMPLIANT_AS_COLLECTED = tuple(host for host, e in EXPECTED.items() if e["as_collected"] == "compliant")
+UNSUPPORTED = tuple(host for host, e in EXPECTED.items() if e["as_collected"] == "unsupported")
 # The lab host that loses management once tlsready changed it (its simulate.yml, docs/canary-rollout.md):
-# a canary converge reverts it, so no converge leaves it compliant. Converges of the whole lab that test
-# something else leave it out (WITHOUT_CANARY); tests/lab/test_canary_lab.py converges it.
+# a canary converge reverts it, so no converge leaves it compliant (NEVER_COMPLIANT has it). Converges of
+# the whole lab that test something else leave it out (WITHOUT_CANARY); tests/lab/test_canary_lab.py
+# converges it.
 CANARY_HOST = "win2019-loses-mgmt"
-NEVER_COMPLIANT[CANARY_HOST] = "dotnet4.strong_crypto"
 WITHOUT_CANARY = ("-l", f"all:!{CANARY_HOST}")
-# Hosts at Windows defaults (with the .NET values set) that are compliant as collected (issue 10).
-COMPLIANT_AS_COLLECTED = ("win2022-defaults", "win2025-defaults", "win7-dbd0")
 
 
 def run(lab: str, playbook: str, *extra: str, check: bool = False) -> subprocess.CompletedProcess[str]:

@@ -13,13 +13,10 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from labkit import COLLECTIONS, NEVER_COMPLIANT, PLAYBOOK, ROOT, report
+from labkit import COLLECTIONS, COMPLIANT_AS_COLLECTED, NEVER_COMPLIANT, PLAYBOOK, ROOT, UNSUPPORTED, report
 
 LAB_HOSTS = sorted(os.listdir(os.path.join(ROOT, "lab", "hosts")))
 COPIES = 20 * len(LAB_HOSTS)  # 20 of each lab host
-# lab/README.md: the hosts compliant as collected and the unsupported one.
-COMPLIANT_AS_COLLECTED = {"win2022-defaults", "win2025-defaults", "win7-dbd0"}
-UNSUPPORTED = {"win7-nosp"}
 # The converge test's limit: 7 lab hosts of the 6.1 to 10 families.
 WAVE_HOSTS = ("win7-fresh", "win7-patched", "win7-x86", "win7-nosp", "win2012", "win2012r2", "win10-22h2")
 
@@ -49,8 +46,8 @@ def test_audit_with_strategy_free_and_fact_cache(tmp_path: os.PathLike[str]) -> 
     counts: dict[str, int] = {}
     for entry in hosts.values():
         counts[entry["status"]] = counts.get(entry["status"], 0) + 1
-    # Each lab host is copied 20 times (lab/README.md says which are compliant as collected).
-    assert COMPLIANT_AS_COLLECTED | UNSUPPORTED <= set(LAB_HOSTS)
+    # Each lab host is copied 20 times (lab/expected.yml says which are compliant as collected).
+    assert set(COMPLIANT_AS_COLLECTED) | set(UNSUPPORTED) <= set(LAB_HOSTS)
     compliant, unsupported = 20 * len(COMPLIANT_AS_COLLECTED), 20 * len(UNSUPPORTED)
     assert counts == {"compliant": compliant, "unsupported": unsupported,
                       "noncompliant": COPIES - compliant - unsupported}

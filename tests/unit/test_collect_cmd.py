@@ -7,20 +7,20 @@
   generator uses; it keeps the CRLF line endings cmd.exe expects.
 * lab/generate.py is deterministic, and the committed ``lab/`` equals a fresh generation, so
   nobody edits generated host folders by hand (regenerate with ``python3 lab/generate.py``).
+* lab/expected.yml, the lab's expected verdicts, names exactly the hosts the generator makes.
 """
 
 from __future__ import annotations
 
 import filecmp
-import importlib.util
 import os
 import re
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ansible_collections.tlsready.windows.plugins.plugin_utils._apply.record import load_offline_folder
 from ansible_collections.tlsready.windows.plugins.plugin_utils._sources.keys import READ_FILES, READ_KEYS
@@ -29,6 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 COLLECT_CMD = ROOT / "files" / "collect.cmd"
 GENERATOR = ROOT / "lab" / "generate.py"
 LAB = ROOT / "lab"
+
+# The generator's package, lab/labgen, is imported from lab/ (it is no plugin of the collection).
+if str(LAB) not in sys.path:
+    sys.path.insert(0, str(LAB))
+from labgen.hosts import lab_hosts  # noqa: E402
+from labgen.model import EXPORTS, FILES  # noqa: E402
 
 # call :export "KEY" file.reg all|x64
 _EXPORT = re.compile(r'^call :export "(?P<key>[^"]+)" (?P<file>\S+) (?P<scope>all|x64)$', re.IGNORECASE)
@@ -46,16 +52,6 @@ def cmd_text() -> str:
 @pytest.fixture(scope="module")
 def cmd_lines(cmd_text: str) -> list[str]:
     return [line.strip() for line in cmd_text.split("\r\n")]
-
-
-@pytest.fixture(scope="module")
-def generator() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("tlsready_lab_generate", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
 
 
 def _exports(cmd_lines: list[str]) -> list[re.Match[str]]:
@@ -89,20 +85,20 @@ def test_collect_cmd_key_paths_are_what_reg_exe_accepts(cmd_lines: list[str]) ->
         assert "/" not in key and not key.endswith("\\") and "\\\\" not in key, key
 
 
-def test_collect_cmd_writes_one_file_per_key_as_the_lab_does(cmd_lines: list[str], generator: types.ModuleType) -> None:
+def test_collect_cmd_writes_one_file_per_key_as_the_lab_does(cmd_lines: list[str]) -> None:
     files = [m["file"] for m in _exports(cmd_lines)]
     assert len(files) == len(set(f.lower() for f in files)), "two keys would overwrite the same file"
     assert all(f.endswith(".reg") for f in files)
     from_cmd = [(m["key"], m["file"], m["scope"].lower() == "x64") for m in _exports(cmd_lines)]
-    from_lab = [(e.key, e.file, e.x64_only) for e in generator.EXPORTS]
-    assert from_cmd == from_lab, "lab/generate.py EXPORTS and collect.cmd disagree"
+    from_lab = [(e.key, e.file, e.x64_only) for e in EXPORTS]
+    assert from_cmd == from_lab, "lab/labgen/model.py EXPORTS and collect.cmd disagree"
 
 
-def test_collect_cmd_reads_every_file_version(cmd_lines: list[str], generator: types.ModuleType) -> None:
+def test_collect_cmd_reads_every_file_version(cmd_lines: list[str]) -> None:
     paths = [m["path"] for m in (_VERSION.match(line) for line in cmd_lines) if m]
     assert paths == list(READ_FILES)
     expanded = [p.replace("%SystemRoot%", "C:\\Windows") for p in READ_FILES]
-    assert list(generator.FILES) == expanded
+    assert list(FILES) == expanded
 
 
 def test_collect_cmd_runs_the_documented_commands(cmd_text: str) -> None:
@@ -180,8 +176,8 @@ def test_committed_lab_equals_a_fresh_generation(tmp_path: Path) -> None:
     assert differ == [], f"lab/hosts differs from lab/generate.py output (run python3 lab/generate.py): {differ[:10]}"
 
 
-def test_every_lab_host_loads(generator: types.ModuleType) -> None:
-    hosts = generator.lab_hosts()
+def test_every_lab_host_loads() -> None:
+    hosts = lab_hosts()
     assert sorted(p.name for p in (LAB / "hosts").iterdir()) == sorted(h.name for h in hosts)
     for host in hosts:
         loaded = load_offline_folder(str(LAB / "hosts" / host.name))
@@ -192,13 +188,31 @@ def test_every_lab_host_loads(generator: types.ModuleType) -> None:
         assert set(loaded.state.hotfixes) == set(listed)
 
 
-def test_copies_cycle_through_the_lab(tmp_path: Path, generator: types.ModuleType) -> None:
-    count = len(generator.lab_hosts()) + 2
+# "compliant", or a finding id such as dotnet4.version_too_old (lab/expected.yml, after_converge).
+_FINDING_ID = re.compile(r"^[a-z0-9_]+(\.[A-Za-z0-9_]+)+$")
+
+
+def test_expected_verdicts_name_every_lab_host() -> None:
+    # The lab tests and molecule's verify read lab/expected.yml by host name: a host missing from it
+    # (or a stale name) would go unjudged or fail for the wrong reason.
+    expected = yaml.safe_load((LAB / "expected.yml").read_text(encoding="utf-8"))["hosts"]
+    hosts = lab_hosts()
+    assert list(expected) == [h.name for h in hosts], "lab/expected.yml lists the hosts of lab_hosts(), in its order"
+    for name, verdict in expected.items():
+        assert set(verdict) == {"as_collected", "after_converge"}, name
+        assert verdict["as_collected"] in ("compliant", "noncompliant", "unsupported"), name
+        assert verdict["after_converge"] == "compliant" or _FINDING_ID.match(verdict["after_converge"]), name
+    # A host that loses management after its change is reverted by its converge: never compliant after it.
+    assert all(expected[h.name]["after_converge"] != "compliant" for h in hosts if h.after_change)
+
+
+def test_copies_cycle_through_the_lab(tmp_path: Path) -> None:
+    count = len(lab_hosts()) + 2
     _generate(tmp_path, "--copies", str(count))
     names = sorted(p.name for p in (tmp_path / "hosts").iterdir())
     assert len(names) == count
-    first = generator.lab_hosts()[0].name
-    assert f"{first}-0001" in names and f"{first}-{len(generator.lab_hosts()) + 1:04d}" in names
+    first = lab_hosts()[0].name
+    assert f"{first}-0001" in names and f"{first}-{len(lab_hosts()) + 1:04d}" in names
     inventory = (tmp_path / "inventory.yml").read_text(encoding="utf-8")
     assert inventory.count("tlsready_offline_path:") == count
     loaded = load_offline_folder(str(tmp_path / "hosts" / f"{first}-0001"))

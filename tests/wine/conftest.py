@@ -13,7 +13,7 @@ missing Wine fails there; a plain ``pytest tests/wine`` elsewhere skips, saying 
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import os
 import shutil
 import subprocess
@@ -127,11 +127,16 @@ def wine(wine_loader: str, wine_prefix: Path) -> t.Iterator[Wine]:
 
 @pytest.fixture(scope="session")
 def generator() -> types.ModuleType:
-    """lab/generate.py, loaded once: the Wine tests seed Wine's registry from its lab hosts."""
-    path = Path(__file__).resolve().parents[2] / "lab" / "generate.py"
-    spec = importlib.util.spec_from_file_location("tlsready_lab_generate_wine", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    """The lab generator's names the Wine tests use, from its package lab/labgen, in one module.
+
+    The Wine tests seed Wine's registry from the lab hosts: ``lab_hosts`` (labgen.hosts),
+    ``EXPORTS`` (labgen.model), ``identity_values`` and ``render_qfe`` (labgen.exports).
+    """
+    lab = str(ROOT / "lab")
+    if lab not in sys.path:
+        sys.path.insert(0, lab)  # labgen is imported from lab/ (it is no plugin of the collection)
+    exports, hosts, model = (importlib.import_module(f"labgen.{name}") for name in ("exports", "hosts", "model"))
+    module = types.ModuleType("tlsready_lab_generator_wine")
+    module.__dict__.update(lab_hosts=hosts.lab_hosts, EXPORTS=model.EXPORTS, identity_values=exports.identity_values,
+                           render_qfe=exports.render_qfe)
     return module

@@ -3,18 +3,16 @@
 """Offline hosts in any display language, with cut update lists, and collected by the new collect.cmd.
 
 Every host here is a copy of the lab's English win7-patched (compliant): it must be identified
-and judged exactly like it. The localised systeminfo outputs come from lab/generate.py, whose
+and judged exactly like it. The localised systeminfo outputs come from the lab generator (lab/labgen), whose
 label strings are taken from real Windows outputs and kept apart from the parser's own table.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import os
 import shutil
 import sys
-import types
 import typing as t
 from pathlib import Path
 
@@ -30,15 +28,12 @@ ROOT = Path(__file__).resolve().parents[4]
 LAB = ROOT / "lab" / "hosts"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "exports"
 
-
-@pytest.fixture(scope="module")
-def generator() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("tlsready_lab_generate_sources", ROOT / "lab" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+# The lab generator's package, lab/labgen, is imported from lab/ (it is no plugin of the collection).
+if str(ROOT / "lab") not in sys.path:
+    sys.path.insert(0, str(ROOT / "lab"))
+from labgen.exports import render_qfe  # noqa: E402
+from labgen.hosts import lab_hosts  # noqa: E402
+from labgen.systeminfo import render_systeminfo_csv, render_systeminfo_list  # noqa: E402
 
 
 def verdict(folder: str | os.PathLike[str]) -> dict[str, t.Any]:
@@ -95,26 +90,26 @@ CODE_PAGES = {"German": "cp850", "French": "cp850", "Russian": "cp866", "Chinese
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("list_format", [True, False], ids=["list", "csv"])
 @pytest.mark.parametrize("encoding", ["console", "utf-16", "utf-8", "ansi"])
-def test_every_language_form_and_encoding(generator: types.ModuleType, tmp_path: Path, english: dict[str, t.Any],
+def test_every_language_form_and_encoding(tmp_path: Path, english: dict[str, t.Any],
                                           language: str, list_format: bool, encoding: str) -> None:
     codec = {"console": CODE_PAGES[language], "utf-16": "utf-16", "utf-8": "utf-8",
              "ansi": {"Russian": "cp1251", "Chinese (Simplified)": "gbk"}.get(language, "cp1252")}[encoding]
-    base = next(h for h in generator.lab_hosts() if h.name == "win7-patched")
+    base = next(h for h in lab_hosts() if h.name == "win7-patched")
     host = dataclasses.replace(base, language=language, list_format=list_format, encoding=codec)
     folder = tmp_path / "host"
     shutil.copytree(LAB / "win7-patched", folder)
     for name in ("systeminfo.csv", "systeminfo.txt"):
         (folder / name).unlink(missing_ok=True)
     if list_format:
-        (folder / "systeminfo.txt").write_bytes(generator.render_systeminfo_list(host, "PC-0212"))
+        (folder / "systeminfo.txt").write_bytes(render_systeminfo_list(host, "PC-0212"))
     else:
-        (folder / "systeminfo.csv").write_bytes(generator.render_systeminfo_csv(host, "PC-0212"))
+        (folder / "systeminfo.csv").write_bytes(render_systeminfo_csv(host, "PC-0212"))
     loaded = load_offline_folder(str(folder)).state
     assert loaded.provenance.os_identity.endswith(f", {language})")
     assert verdict(folder) == english
 
 
-def test_truncated_list_marks_the_absent_update_not_proven(generator: types.ModuleType, tmp_path: Path) -> None:
+def test_truncated_list_marks_the_absent_update_not_proven(tmp_path: Path) -> None:
     # The cut list lacks KB3140245 and the file versions do not prove it: "not proven", never "missing".
     folder = tmp_path / "host"
     shutil.copytree(LAB / "win7-truncated", folder)
@@ -122,7 +117,7 @@ def test_truncated_list_marks_the_absent_update_not_proven(generator: types.Modu
     state = load_offline_folder(str(folder)).state
     assert "KB3140245" not in state.hotfixes
     assert state.hotfix_list_incomplete
-    declared = len(next(h for h in generator.lab_hosts() if h.name == "win7-truncated").hotfixes)
+    declared = len(next(h for h in lab_hosts() if h.name == "win7-truncated").hotfixes)
     assert state.provenance.hotfixes_declared == declared
     assert state.provenance.hotfixes_listed == len(state.hotfixes) < declared
     evaluation = evaluate(state)
@@ -142,11 +137,11 @@ def test_complete_list_still_says_missing(tmp_path: Path) -> None:
     assert "KB3140245" in evaluation.missing_hotfixes
 
 
-def test_qfe_wins_over_a_cut_systeminfo(generator: types.ModuleType, tmp_path: Path) -> None:
+def test_qfe_wins_over_a_cut_systeminfo(tmp_path: Path) -> None:
     folder = tmp_path / "host"
     shutil.copytree(LAB / "win7-truncated", folder)
-    host = next(h for h in generator.lab_hosts() if h.name == "win7-truncated")
-    (folder / "hotfixes.csv").write_bytes(generator.render_qfe(host, "PC-0213"))
+    host = next(h for h in lab_hosts() if h.name == "win7-truncated")
+    (folder / "hotfixes.csv").write_bytes(render_qfe(host, "PC-0213"))
     (folder / "fileversions.csv").unlink()
     state = load_offline_folder(str(folder)).state
     assert "KB3140245" in state.hotfixes and not state.hotfix_list_incomplete

@@ -1,0 +1,160 @@
+# Copyright (c) tlsready.windows contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Cipher suite and curve lists of the lab hosts.
+
+The ``*_SUITES`` lists are the "enabled by default, in priority order" tables of Microsoft's
+"TLS Cipher Suites in Windows ..." pages (MicrosoftDocs/win32, desktop-src/SecAuthN/;
+lab/README.md names each page). Windows keeps such a list as the REG_MULTI_SZ ``Functions``
+under ``CIPHER_LOCAL``. ``WIN10_CURVES`` is the curve order Windows 10 and later keep beside it;
+``GPO_2012R2`` and ``GPO_BROKEN`` are Group Policy "SSL Cipher Suite Order" lists made up for the lab.
+"""
+
+from __future__ import annotations
+
+_ECDHE_RSA_CBC_P = [
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P384",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P384",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384",
+]
+_ECDHE_ECDSA_P = [
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P384",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384_P384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256_P256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256_P384",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P384",
+]
+_RSA_GCM_CBC = [
+    "TLS_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA256",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+]
+_DHE_DSS_LEGACY = [
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+    "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+    "TLS_RSA_WITH_RC4_128_SHA",
+    "TLS_RSA_WITH_RC4_128_MD5",
+    "TLS_RSA_WITH_NULL_SHA256",
+    "TLS_RSA_WITH_NULL_SHA",
+    "SSL_CK_RC4_128_WITH_MD5",
+    "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
+]
+DHE_RSA_GCM = ["TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"]
+_DHE_RSA_CBC = ["TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"]
+
+# "TLS Cipher Suites in Windows 7" (the list after update 3042058).
+WIN7_SUITES = _ECDHE_RSA_CBC_P + DHE_RSA_GCM + _DHE_RSA_CBC + _RSA_GCM_CBC + _ECDHE_ECDSA_P + _DHE_DSS_LEGACY
+# The same list without the two DHE-RSA-GCM suites that update 3042058 adds [S17]: Microsoft no
+# longer publishes the pre-update list, so this is derived (lab/README.md, "uncertain").
+WIN7_SUITES_BEFORE_3042058 = [s for s in WIN7_SUITES if s not in DHE_RSA_GCM]
+# "TLS Cipher Suites in Windows 8" (after update 3042058).
+WIN8_SUITES = _ECDHE_RSA_CBC_P + DHE_RSA_GCM + _RSA_GCM_CBC + _ECDHE_ECDSA_P + _DHE_DSS_LEGACY
+# "TLS Cipher Suites in Windows 8.1" (after update 2919355).
+WIN81_SUITES = WIN7_SUITES
+# "TLS Cipher Suites in Windows Vista" (the default table without TLS_RSA_WITH_NULL_MD5/_SHA,
+# which the same page lists as "not present by default").
+VISTA_SUITES = [
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_RC4_128_SHA",
+    "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA_P521",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P384",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA_P521",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P384",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P521",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P384",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P521",
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+    "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+    "TLS_RSA_WITH_RC4_128_MD5",
+    "SSL_CK_RC4_128_WITH_MD5",
+    "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
+]
+_W10_ECDHE = [
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+]
+_W10_ECDHE_CBC = [
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+]
+_NULL = ["TLS_RSA_WITH_NULL_SHA256", "TLS_RSA_WITH_NULL_SHA"]
+_TLS13 = ["TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"]
+# "TLS Cipher Suites in Windows 10 v1607" (also Windows Server 2016).
+WIN10_1607_SUITES = (
+    _W10_ECDHE + DHE_RSA_GCM + _W10_ECDHE_CBC + _DHE_RSA_CBC + _RSA_GCM_CBC
+    + ["TLS_RSA_WITH_3DES_EDE_CBC_SHA"] + _DHE_DSS_LEGACY[:4] + ["TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+                                                                 "TLS_RSA_WITH_RC4_128_SHA",
+                                                                 "TLS_RSA_WITH_RC4_128_MD5"] + _NULL
+)
+# "TLS Cipher Suites in Windows 10 v1809" (also Windows Server 2019).
+WIN10_1809_SUITES = (_W10_ECDHE + DHE_RSA_GCM + _W10_ECDHE_CBC + _RSA_GCM_CBC
+                     + ["TLS_RSA_WITH_3DES_EDE_CBC_SHA"] + _NULL)
+# "TLS Cipher Suites in Windows 10 v22H2" (ms.date 06/26/2024: DHE-RSA-GCM and 3DES no longer enabled).
+WIN10_22H2_SUITES = _W10_ECDHE + _W10_ECDHE_CBC + _RSA_GCM_CBC + _NULL
+# "TLS Cipher Suites in Windows Server 2022".
+WS2022_SUITES = (_TLS13 + _W10_ECDHE + DHE_RSA_GCM + _W10_ECDHE_CBC + _RSA_GCM_CBC
+                 + ["TLS_RSA_WITH_3DES_EDE_CBC_SHA"] + _NULL)
+# "TLS Cipher Suites in Windows 11 v22H2 and later".
+WIN11_22H2_SUITES = _TLS13 + _W10_ECDHE + _W10_ECDHE_CBC + _RSA_GCM_CBC + _NULL
+
+# Windows 10 and later keep the curve order next to the suites.
+WIN10_CURVES = ["curve25519", "NistP256", "NistP384"]
+
+# A Group Policy "SSL Cipher Suite Order" of a hardened 2012 R2 web server (no RC4/3DES, DHE-GCM kept).
+GPO_2012R2 = ",".join([
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_P384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_P256",
+    "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA256",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA_P256",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+])
+# An old "compatibility" Group Policy list that only keeps RSA key exchange CBC suites: no
+# suite Azure Front Door accepts, so Microsoft 365 is unreachable (reference 4, 4a).
+GPO_BROKEN = ",".join([
+    "TLS_RSA_WITH_AES_256_CBC_SHA256",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+])
