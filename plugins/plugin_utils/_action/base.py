@@ -85,7 +85,12 @@ class TlsActionBase(Runners):
         except AnsibleActionFail as err:
             # A bad argument (unknown, wrong type, not one of the choices) or a missing host variable:
             # a failed result with the message, not an exception that carries a traceback with it.
-            result.update(err.result)
+            # ansible-core 2.16 adds "exception" (an empty traceback) to the result: there is none to show.
+            result.update({key: value for key, value in err.result.items() if key != "exception"})
+            # ansible-core 2.21 no longer puts failed and msg in err.result (it sets them when it makes
+            # the task result from the exception), so without these the task would be ok and do nothing.
+            result.setdefault("failed", True)
+            result.setdefault("msg", err.message)
         # Options marked no_log (an update source may carry a token) never appear in the result.
         redact = Redactor(no_log_values(self.ARGUMENT_SPEC, self._task.args))
         return redact(result) if redact else result

@@ -49,7 +49,10 @@ def action(module: t.Any, args: dict[str, t.Any], connection: MagicMock, check_m
     task.check_mode = check_mode
     task.async_val = 0
     task.action = module.__name__.rsplit(".", 1)[-1]
-    return module.ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+    plugin = module.ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+    # What Ansible's plugin loader sets on every plugin it loads (ansible-core 2.16 names it in messages).
+    plugin._load_name = f"tlsready.windows.{task.action}"
+    return plugin
 
 
 class ModuleCalls:
