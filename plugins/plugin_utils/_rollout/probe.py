@@ -277,7 +277,7 @@ def _probe_result(item: t.Any, field: str) -> ProbeResult:
         value = item.get(name)
         # JSON has no int/bool distinction problems, but Python's bool is an int: refuse it for numbers.
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            allowed = " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
+            allowed = " or ".join("null" if issubclass(k, type(None)) else k.__name__ for k in kinds)
             raise InputError(f"{field}.{name}", f"must be {allowed}, got {value!r}"[:300])
         values[name] = value
     if values["stack"] not in STACKS:
