@@ -4,9 +4,10 @@
 # requires_ansible), each in a venv of its own under BUILD/core-<version>/ with a Python it supports:
 #   - the lab audit and converge (tests/lab/test_core_range.py, no deprecation warning) and the
 #     lab's audit-converge-audit test, with the built tarball;
-#   - ansible-test sanity (tools/ci/sanity.sh, the same skips as make sanity);
+#   - ansible-test sanity (tools/ci/sanity.sh, the same skips as make sanity), with the list of the
+#     errors known with that ansible-core (tools/ci/known-failures/sanity-ansible-core-<X.Y>.txt);
 #   - ansible-test units (tools/ci/units.sh), with the list of the tests known to fail with that
-#     ansible-core (tools/ci/known-failures/ansible-core-<major.minor>.txt, if there is one).
+#     ansible-core (tools/ci/known-failures/units-ansible-core-<X.Y>.txt), where there is one.
 # Why: the venv's own ansible-core runs every other step; this one checks both ends of the range.
 # ansible.windows and awx.awx (tests/requirements.yml) come from the venv's `ansible` package.
 # A version whose Python is missing (empty *_PYTHON) is skipped, and the skip printed.
@@ -22,7 +23,14 @@ if ! grep -q "requires_ansible: \">=${lowest%.*}.0\"" meta/runtime.yml; then
   echo "core-range: meta/runtime.yml requires_ansible does not start at ${lowest%.*}" >&2
   exit 1
 fi
-grep -vE '^(-r|ansible|resolvelib)' requirements-dev.txt > "$build/core-constraints.txt"
+# requirements-dev.txt's pins but ansible-core's own (and its resolvelib, which 2.16 caps lower);
+# rewritten only when they change, so that core-venv.sh keeps a venv that is up to date.
+grep -vE '^(-r|ansible|resolvelib)' requirements-dev.txt > "$build/core-constraints.txt.new"
+if cmp -s "$build/core-constraints.txt.new" "$build/core-constraints.txt"; then
+  rm "$build/core-constraints.txt.new"
+else
+  mv "$build/core-constraints.txt.new" "$build/core-constraints.txt"
+fi
 core_site=$("$venv_python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
 summary=()
@@ -48,12 +56,14 @@ for pair in "$lowest $lowest_python" "$highest $highest_python"; do
   lab=$((SECONDS - start))
 
   echo "-- sanity: ansible-test sanity on ansible-core $version"
+  known=$here/known-failures/sanity-ansible-core-${version%.*}.txt
+  [ -f "$known" ] || known=
   start=$SECONDS
-  "$here/sanity.sh" "$sanity_root" "$bin"
+  "$here/sanity.sh" "$sanity_root" "$bin" "" "$known"
   sanity=$((SECONDS - start))
 
   echo "-- units: ansible-test units on ansible-core $version"
-  known=$here/known-failures/ansible-core-${version%.*}.txt
+  known=$here/known-failures/units-ansible-core-${version%.*}.txt
   [ -f "$known" ] || known=
   start=$SECONDS
   "$here/units.sh" "$sanity_root" "$bin" "" "$known"
