@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # docs-lint.sh BUILD
-# Runs: antsibull-docs lint-collection-docs (the plugin and role docs' markup and references),
+# Runs: tools/docsite_rst.py --check (the guides' docsite pages are what their Markdown gives),
+# antsibull-docs lint-collection-docs (the plugin and role docs' markup and references),
 # then the collection's docsite (the RST pages docs.ansible.com would build) in BUILD/docsite:
 # antsibull-docs sphinx-init and collection, rendered by sphinx-build, warnings as errors.
 # Why: offline, the labels of docs.ansible.com (other collections' modules, common_return_values,
@@ -8,8 +9,10 @@
 # the only Sphinx warnings allowed.
 set -euo pipefail
 build=$1
-echo "== docs-lint: antsibull-docs lint-collection-docs, docsite build"
-antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck .
+echo "== docs-lint: docsite pages, antsibull-docs lint-collection-docs, docsite build"
+# The guides' RST pages (docs/docsite/rst) are generated from the Markdown: a page that differs fails.
+python tools/docsite_rst.py --check
+antsibull-docs lint-collection-docs --plugin-docs .
 rm -rf "$build/docsite" && mkdir -p "$build/docsite"
 antsibull-docs sphinx-init --use-current --lenient --dest-dir "$build/docsite" tlsready.windows >/dev/null
 echo 'intersphinx_mapping = {}  # offline build (make docs-lint)' >> "$build/docsite/conf.py"
